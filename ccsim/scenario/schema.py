@@ -1,0 +1,441 @@
+"""The scenario schema (format v1): frozen pydantic models with ``extra="forbid"``.
+
+A :class:`Scenario` is immutable, serialisable data: it round-trips through YAML
+(:func:`ccsim.scenario.dump_scenario`) and through JSON Schema for editors
+(:func:`ccsim.scenario.json_schema`). Times are seconds and rates contacts per
+hour once validated; users may write them with units (``5min``, ``120/h``).
+
+Checks that involve more than one field (a pool's skill naming an undefined
+channel, a per-interval list of the wrong length, ...) run once, in
+:meth:`Scenario._cross_checks`, and report the exact field path of every problem.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from ccsim.distributions import Distribution
+from ccsim.profiles import DAY, Calendar
+from ccsim.units import ClockTime, Duration, PositiveDuration, Probability, Rate, format_clock
+
+__all__ = [
+    "Arrivals",
+    "Channel",
+    "Costs",
+    "CrossFieldError",
+    "Horizon",
+    "Pool",
+    "Routing",
+    "Scenario",
+    "ServiceLevel",
+]
+
+Name = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
+        max_length=64,
+        description="A name: a letter, then letters, digits or underscores.",
+    ),
+]
+NonNegFloat = Annotated[float, Field(ge=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+class CrossFieldError(ValueError):
+    """Problems found by a check across fields, each with its own field path."""
+
+    def __init__(self, items: list[tuple[tuple[str | int, ...], str]]) -> None:
+        self.items = items
+        super().__init__("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in items))
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- horizon ------------------------------------------------------------------------------
+
+
+class Horizon(_Frozen):
+    """How long to simulate: a number of opening days, or one long steady-state run.
+
+    A finite horizon has ``days``, ``open``, ``close`` and ``interval``. A
+    steady-state horizon has ``duration`` and ``warmup`` (constant rates and
+    staffing, always open); KPIs exclude contacts that arrive during the warm-up.
+    """
+
+    days: int | None = Field(default=None, ge=1, le=3660, description="Opening days.")
+    open: ClockTime | None = Field(default=None, description='Opening time, e.g. "08:00".')
+    close: ClockTime | None = Field(default=None, description='Closing time, e.g. "20:00".')
+    interval: PositiveDuration = Field(
+        default=1800.0, description="Reporting and staffing interval [s] (default 30min)."
+    )
+    duration: PositiveDuration | None = Field(
+        default=None, description="Steady state: simulated time after the warm-up [s]."
+    )
+    warmup: Duration | None = Field(
+        default=None, description="Steady state: time discarded before measuring [s]."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("duration") is not None:
+            extra = [k for k in ("days", "open", "close") if data.get(k) is not None]
+            if extra:
+                raise ValueError(
+                    f"a steady-state horizon (duration) cannot also have {', '.join(extra)}; "
+                    "use either days/open/close or duration/warmup"
+                )
+            data.setdefault("warmup", 0.0)
+            data.setdefault("interval", 3600.0)
+        else:
+            if data.get("warmup") is not None:
+                raise ValueError("warmup applies to a steady-state horizon; add duration")
+            data.setdefault("days", 1)
+            data.setdefault("open", "08:00")
+            data.setdefault("close", "20:00")
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Horizon:
+        if self.steady:
+            return self
+        assert self.open is not None and self.close is not None
+        if self.close <= self.open:
+            raise CrossFieldError(
+                [
+                    (
+                        ("close",),
+                        f"closing time {format_clock(self.close)} must be after opening time "
+                        f"{format_clock(self.open)} (opening hours across midnight are not "
+                        'supported; use "24:00" for a centre open until midnight)',
+                    )
+                ]
+            )
+        span = self.close - self.open
+        n = span / self.interval
+        if abs(n - round(n)) > 1e-9:
+            raise CrossFieldError(
+                [
+                    (
+                        ("interval",),
+                        f"the interval ({self.interval:g} s) must divide the opening hours "
+                        f"({format_clock(self.open)}-{format_clock(self.close)}, {span:g} s) "
+                        "into whole intervals",
+                    )
+                ]
+            )
+        return self
+
+    @property
+    def steady(self) -> bool:
+        """True for a steady-state run (``duration`` given)."""
+        return self.duration is not None
+
+    def calendar(self) -> Calendar:
+        """The :class:`~ccsim.profiles.Calendar` of this horizon."""
+        if self.steady:
+            assert self.duration is not None and self.warmup is not None
+            total = self.warmup + self.duration
+            return Calendar(1, total, 0.0, total, self.interval, self.warmup, steady=True)
+        assert self.days is not None and self.open is not None and self.close is not None
+        return Calendar(self.days, DAY, self.open, self.close, self.interval)
+
+
+# --- channels -------------------------------------------------------------------------------
+
+
+class ServiceLevel(_Frozen):
+    """A service-level target: a share of contacts answered within a time."""
+
+    target: Probability = Field(default=0.8, description="Target share, e.g. 0.8.")
+    within: Duration = Field(default=20.0, description="Answered within this wait [s].")
+
+
+class Arrivals(_Frozen):
+    """Arrivals of a channel: a Poisson process whose rate varies by interval and day.
+
+    Give exactly one of ``rate`` (constant), ``per_interval`` (one rate per interval
+    of the day), ``daily_volume`` (expected contacts per day, spread by ``pattern``)
+    or ``file`` (a CSV of rates per interval). ``day_factors`` scale each day;
+    ``overdispersion`` adds a gamma-distributed busyness factor per day with mean 1
+    and this coefficient of variation (Avramidis, Deslauriers & L'Ecuyer 2004).
+    """
+
+    rate: Rate | None = Field(default=None, description="Constant rate [contacts/h].")
+    per_interval: list[Rate] | None = Field(
+        default=None, description="Rate per interval of the day [contacts/h]."
+    )
+    daily_volume: PositiveFloat | None = Field(
+        default=None, description="Expected contacts per day, spread by pattern."
+    )
+    pattern: list[NonNegFloat] | None = Field(
+        default=None, description="Relative weights per interval of the day (daily_volume)."
+    )
+    file: str | None = Field(
+        default=None,
+        description="CSV with one row per interval and a rate column [contacts/h]; "
+        "read at load time and replaced by per_interval.",
+    )
+    column: str | None = Field(default=None, description="Rate column of the CSV file.")
+    day_factors: list[NonNegFloat] | None = Field(
+        default=None, description="Multiplier per day (one per day of the horizon)."
+    )
+    overdispersion: float = Field(
+        default=0.0, ge=0, le=5, description="cv of a gamma busyness factor per day (0: Poisson)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_file(cls, data: Any, info: Any) -> Any:
+        if isinstance(data, dict) and data.get("file") is not None:
+            from ccsim.scenario.rates_csv import read_rates_csv
+
+            base = (info.context or {}).get("base_dir") if info is not None else None
+            data = dict(data)
+            data["per_interval"] = read_rates_csv(
+                data["file"], data.get("column"), base, data.get("per_interval")
+            )
+            data["file"] = None
+            data["column"] = None
+        return data
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Arrivals:
+        given = [
+            k for k in ("rate", "per_interval", "daily_volume") if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of rate, per_interval, daily_volume or file"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        if self.pattern is not None and self.daily_volume is None:
+            raise CrossFieldError([(("pattern",), "pattern goes with daily_volume")])
+        if self.rate is not None and self.rate <= 0:
+            raise CrossFieldError(
+                [(("rate",), "must be greater than 0 (remove the channel to switch it off)")]
+            )
+        if self.per_interval is not None and not any(r > 0 for r in self.per_interval):
+            raise CrossFieldError([(("per_interval",), "at least one rate must be above 0")])
+        if self.pattern is not None and not any(w > 0 for w in self.pattern):
+            raise CrossFieldError([(("pattern",), "at least one weight must be above 0")])
+        return self
+
+    def base_rates(self, calendar: Calendar) -> np.ndarray:
+        """Rate per interval of a day before day factors [contacts/h]."""
+        k = calendar.intervals_per_day
+        if self.rate is not None:
+            return np.full(k, self.rate)
+        if self.per_interval is not None:
+            return np.asarray(self.per_interval, dtype=float)
+        assert self.daily_volume is not None
+        weights = np.ones(k) if self.pattern is None else np.asarray(self.pattern, dtype=float)
+        hours = calendar.interval_lengths() / 3600.0
+        return self.daily_volume * weights / weights.sum() / hours
+
+    def day_factor(self, day: int) -> float:
+        """The configured multiplier of *day* (1 when none is given)."""
+        return 1.0 if self.day_factors is None else self.day_factors[day]
+
+
+ChannelKind = Literal["live", "chat"]
+
+
+class Channel(_Frozen):
+    """A contact channel: its arrivals, its work and its service-level target.
+
+    ``kind: live`` (voice, video): one contact per agent, customers abandon when
+    their patience runs out. ``kind: chat``: an agent holds up to ``concurrency``
+    chats; each extra chat held stretches handle times by ``concurrency_slowdown``.
+    """
+
+    kind: ChannelKind = Field(default="live", description="live | chat")
+    arrivals: Arrivals
+    handle_time: Distribution = Field(description="Handle (talk) time distribution [s].")
+    wrap_up: Distribution | None = Field(
+        default=None, description="After-contact work [s]; the agent stays busy (default 0)."
+    )
+    patience: Distribution | None = Field(
+        default=None, description="Time a customer waits before abandoning [s]; absent: never."
+    )
+    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    concurrency: int = Field(default=1, ge=1, le=20, description="Chat: contacts held at once.")
+    concurrency_slowdown: float = Field(
+        default=0.0, ge=0, le=5, description="Chat: +share of handle time per extra chat held."
+    )
+
+
+# --- pools --------------------------------------------------------------------------------
+
+
+def _skills_from_list(value: Any) -> Any:
+    if isinstance(value, list):
+        return dict.fromkeys(value, 1)
+    return value
+
+
+class Pool(_Frozen):
+    """A group of agents with the same skills, staffing and cost.
+
+    ``skills`` is a list of channels (all served with equal priority) or a map from
+    channel to priority (lower is served first when an agent frees up).
+    ``agents`` is the scheduled headcount: a number, or one number per interval of
+    the day. A share ``shrinkage`` of paid time is not available for contacts.
+    """
+
+    skills: Annotated[
+        dict[Name, Annotated[int, Field(ge=0, le=1000)]], BeforeValidator(_skills_from_list)
+    ] = Field(min_length=1, description="Channels served: a list, or {channel: priority}.")
+    agents: Annotated[int, Field(ge=1)] | list[Annotated[int, Field(ge=0)]] = Field(
+        description="Scheduled agents: a number, or one per interval of the day."
+    )
+    shrinkage: float = Field(
+        default=0.0, ge=0, lt=1, description="Share of scheduled time off the phones, in [0, 1)."
+    )
+    efficiency: dict[Name, PositiveFloat] = Field(
+        default_factory=dict, description="Handle-time multiplier per channel (default 1)."
+    )
+    cost_per_hour: NonNegFloat = Field(default=0.0, description="Cost of a paid agent hour.")
+
+    def agents_per_interval(self, calendar: Calendar) -> np.ndarray:
+        """Scheduled agents per interval of a day."""
+        if isinstance(self.agents, int):
+            return np.full(calendar.intervals_per_day, self.agents, dtype=np.int64)
+        return np.asarray(self.agents, dtype=np.int64)
+
+
+# --- routing and costs ---------------------------------------------------------------------
+
+
+AGENT_SELECTION = ("longest_idle", "specialists_first")
+
+
+class Routing(_Frozen):
+    """Routing policies, by name.
+
+    ``agent_selection`` decides which idle agent takes an arriving contact:
+    ``longest_idle`` (across every pool with the skill) or ``specialists_first``
+    (pools where the channel has the best priority and that have the fewest skills
+    first, then longest idle). When an agent frees up it always takes the waiting
+    contact of its best-priority skill, oldest first.
+    """
+
+    agent_selection: Literal["longest_idle", "specialists_first"] = "longest_idle"
+
+
+class Costs(_Frozen):
+    """Cost settings."""
+
+    currency: str = Field(default="EUR", max_length=8)
+
+
+# --- the scenario ----------------------------------------------------------------------------
+
+
+class Scenario(_Frozen):
+    """A contact centre and how to simulate it (scenario format v1)."""
+
+    name: str = Field(min_length=1, max_length=200, description="Scenario name.")
+    description: str = Field(default="", description="Free text.")
+    seed: int = Field(default=1, ge=0, description="Root seed of the random streams.")
+    replications: int = Field(default=10, ge=1, le=1_000_000, description="Replications.")
+    horizon: Horizon = Field(default_factory=Horizon)
+    channels: dict[Name, Channel] = Field(min_length=1)
+    pools: dict[Name, Pool] = Field(min_length=1)
+    routing: Routing = Field(default_factory=Routing)
+    costs: Costs = Field(default_factory=Costs)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        cal = self.horizon.calendar()
+        problems += _check_channels(self, cal)
+        problems += _check_pools(self, cal)
+        if problems:
+            raise CrossFieldError(problems)
+        return self
+
+    @property
+    def calendar(self) -> Calendar:
+        """The horizon's calendar."""
+        return self.horizon.calendar()
+
+    def pools_serving(self, channel: str) -> list[str]:
+        """Names of the pools with *channel* among their skills."""
+        return [name for name, pool in self.pools.items() if channel in pool.skills]
+
+
+def _check_channels(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    k = cal.intervals_per_day
+    for name, ch in sc.channels.items():
+        base: tuple[str | int, ...] = ("channels", name)
+        arr = ch.arrivals
+        if cal.steady and arr.rate is None:
+            out.append(((*base, "arrivals"), "a steady-state horizon needs a constant rate"))
+        for field in ("per_interval", "pattern"):
+            values = getattr(arr, field)
+            if values is not None and not cal.steady and len(values) != k:
+                out.append(
+                    (
+                        (*base, "arrivals", field),
+                        f"has {len(values)} entries but the day has {k} intervals "
+                        f"({format_clock(cal.open)}-{format_clock(cal.close)} in steps of "
+                        f"{cal.interval:g} s)",
+                    )
+                )
+        if arr.day_factors is not None and len(arr.day_factors) != cal.days:
+            out.append(
+                (
+                    (*base, "arrivals", "day_factors"),
+                    f"has {len(arr.day_factors)} entries but the horizon has {cal.days} days",
+                )
+            )
+        if ch.kind != "chat":
+            for field in ("concurrency", "concurrency_slowdown"):
+                if field in ch.model_fields_set:
+                    out.append(((*base, field), f"applies to kind: chat only (this is {ch.kind})"))
+        if not sc.pools_serving(name):
+            out.append((base, f"no pool has the skill {name!r}: add it to a pool's skills"))
+    return out
+
+
+def _check_pools(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    known = ", ".join(sc.channels)
+    for name, pool in sc.pools.items():
+        base: tuple[str | int, ...] = ("pools", name)
+        for skill in pool.skills:
+            if skill not in sc.channels:
+                out.append(
+                    ((*base, "skills", skill), f"unknown channel {skill!r}; channels: {known}")
+                )
+        for skill in pool.efficiency:
+            if skill not in pool.skills:
+                out.append(
+                    (
+                        (*base, "efficiency", skill),
+                        f"{skill!r} is not a skill of this pool; skills: {', '.join(pool.skills)}",
+                    )
+                )
+        if isinstance(pool.agents, list):
+            if cal.steady:
+                out.append(((*base, "agents"), "a steady-state horizon needs a constant number"))
+            elif len(pool.agents) != cal.intervals_per_day:
+                out.append(
+                    (
+                        (*base, "agents"),
+                        f"has {len(pool.agents)} entries but the day has "
+                        f"{cal.intervals_per_day} intervals",
+                    )
+                )
+    return out
