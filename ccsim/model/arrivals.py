@@ -1,0 +1,128 @@
+"""Arrival streams: one re-armed event per channel, arrival times drawn per day in blocks.
+
+At the start of each block (a day, or a chunk of a steady-state run) the stream
+draws the arrival times of the whole block with numpy, and the per-contact
+attributes of those contacts (base handle time, wrap-up, patience) from their own
+named streams. So the n-th contact of a channel gets the n-th draw of each
+stream in every scenario that shares the seed: common random numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import simpy
+
+from ccsim.model.contacts import ContactTable
+from ccsim.model.dispatch import Dispatcher
+from ccsim.model.entities import ChannelQueue, RearmableEvent
+from ccsim.profiles import Calendar, poisson_arrival_times
+from ccsim.rng import RandomStreams
+from ccsim.scenario.schema import Channel
+
+__all__ = ["ArrivalSource", "arrival_blocks"]
+
+#: Steady-state runs generate arrivals in chunks of about this many contacts.
+CHUNK = 8192
+
+
+def _chunks(calendar: Calendar, rate: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    starts = calendar.interval_starts()
+    lengths = calendar.interval_lengths()
+    if not calendar.steady:
+        return [(starts, lengths)]
+    per_interval = max(rate * calendar.interval / 3600.0, 1e-9)
+    step = max(1, math.ceil(CHUNK / per_interval))
+    return [(starts[i : i + step], lengths[i : i + step]) for i in range(0, len(starts), step)]
+
+
+def arrival_blocks(
+    name: str,
+    code: int,
+    channel: Channel,
+    calendar: Calendar,
+    streams: RandomStreams,
+    contacts: ContactTable,
+) -> Iterator[tuple[int, list[float]]]:
+    """Yield ``(first_contact_id, arrival_times)`` block after block, adding the contacts.
+
+    Random streams: ``arrivals/<name>`` (times), ``busyness/<name>`` (day factor),
+    ``handle/<name>``, ``wrap/<name>``, ``patience/<name>``.
+    """
+    arr = channel.arrivals
+    rng = streams.get(f"arrivals/{name}")
+    rng_busy = streams.get(f"busyness/{name}")
+    rng_handle = streams.get(f"handle/{name}")
+    rng_wrap = streams.get(f"wrap/{name}")
+    rng_patience = streams.get(f"patience/{name}")
+    base = arr.base_rates(calendar)
+    cv = arr.overdispersion
+    for day in range(calendar.days):
+        factor = arr.day_factor(day)
+        if cv > 0:
+            factor *= rng_busy.gamma(1.0 / cv**2, cv**2)
+        offset = calendar.day_start(day)
+        k0 = 0
+        for starts, lengths in _chunks(calendar, float(base.mean())):
+            rates = base[k0 : k0 + len(starts)] * factor
+            k0 += len(starts)
+            times = poisson_arrival_times(rng, rates, offset + starts, lengths)
+            n = len(times)
+            if n == 0:
+                continue
+            handle = channel.handle_time.sample(rng_handle, n)
+            wrap = np.zeros(n) if channel.wrap_up is None else channel.wrap_up.sample(rng_wrap, n)
+            patience = (
+                np.full(n, np.inf)
+                if channel.patience is None
+                else channel.patience.sample(rng_patience, n)
+            )
+            yield contacts.add_block(code, times, handle, wrap, patience), times.tolist()
+
+
+class ArrivalSource(RearmableEvent):
+    """The arrival stream of one channel: one event, re-armed for every arrival."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        queue: ChannelQueue,
+        dispatcher: Dispatcher,
+        blocks: Iterator[tuple[int, list[float]]],
+    ) -> None:
+        super().__init__(env, self.fire)
+        self.queue = queue
+        self.arrive = dispatcher.arrive
+        self.arrival = dispatcher.contacts.arrival
+        self._schedule = env.schedule
+        self.blocks = blocks
+        self.first = 0
+        self.times: list[float] = []
+        self.i = 0
+
+    def start(self) -> None:
+        """Arm the first arrival."""
+        self._next_block()
+
+    def _next_block(self) -> None:
+        for first, times in self.blocks:
+            self.first, self.times, self.i = first, times, 0
+            self.arm(max(0.0, times[0] - self.env.now))
+            return
+
+    def fire(self, _event: object) -> None:
+        i = self.i
+        now = self.env.now
+        cid = self.first + i
+        self.arrival[cid] = now
+        self.arrive(cid, self.queue)
+        i += 1
+        if i < len(self.times):
+            self.i = i
+            delay = self.times[i] - now
+            self.callbacks = self.cbs
+            self._schedule(self, 1, delay if delay > 0.0 else 0.0)
+        else:
+            self._next_block()

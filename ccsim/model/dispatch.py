@@ -1,0 +1,208 @@
+"""The dispatcher: what happens when a contact arrives, an agent frees up, a customer gives up.
+
+This is the hot path of the simulator. Every contact passes through
+:meth:`Dispatcher.arrive` once and, if answered, through :meth:`Dispatcher.done`
+once. There is no SimPy process per contact and no scan over all agents:
+routing looks at the pools that have the channel's skill (``queue.select``,
+specialised at build time), and an agent that frees up looks at the queues of
+its own skills, best priority first. Abandonment is resolved lazily where
+nothing reacts to it (see :class:`~ccsim.model.entities.ChannelQueue`); where
+something does, a patience timer fires on time.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from ccsim.model.contacts import ContactTable
+from ccsim.model.entities import Agent, ChannelQueue, PoolState, Slot
+from ccsim.records import ABANDONED, ANSWERED, IN_SYSTEM
+
+__all__ = ["Dispatcher", "PatienceTimer"]
+
+INF = float("inf")
+
+
+class PatienceTimer(simpy.Event):
+    """Fires when a waiting customer's patience runs out (ignored if answered by then)."""
+
+    _ok = True
+    _value = None
+
+    def __init__(self, callbacks: list[Callable[[Any], None]], contact: int) -> None:
+        self.callbacks = callbacks
+        self.contact = contact
+
+
+class Dispatcher:
+    """Routes contacts to agents and records what happens to them.
+
+    Parameters
+    ----------
+    env
+        The SimPy environment.
+    contacts
+        The run's contact columns.
+    queues
+        One queue per channel, in channel-code order.
+    pools
+        Pools in pool-code order.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        contacts: ContactTable,
+        queues: list[ChannelQueue],
+        pools: list[PoolState],
+    ) -> None:
+        self.env = env
+        self.contacts = contacts
+        self.queues = queues
+        self.pools = pools
+        self._schedule = env.schedule
+        self._abandon_callbacks: list[Callable[[Any], None]] = [self.abandon]
+        self._answer = contacts.answer
+        self._handle = contacts.handle
+        self._outcome = contacts.outcome
+        self._pool = contacts.pool
+        self._agent = contacts.agent
+        self._base = contacts.base_handle
+        self._wrap = contacts.wrap
+        self.staff_time: array[float] = array("d")
+        self.staff_pool: array[int] = array("h")
+        self.staff_delta: array[int] = array("b")
+
+    # --- contacts -----------------------------------------------------------------------
+
+    def arrive(self, cid: int, queue: ChannelQueue) -> None:
+        """Contact *cid* joins *queue*: an available agent takes it, or it waits."""
+        agent = queue.select()
+        if agent is not None:
+            self.start(agent, cid, queue)
+            return
+        queue.dq.append(cid)
+        queue.waiting += 1
+        if not queue.lazy:
+            patience = self.contacts.patience[cid]
+            if patience < INF:
+                self._schedule(PatienceTimer(self._abandon_callbacks, cid), 1, patience)
+
+    def abandon(self, timer: PatienceTimer) -> None:
+        """A patience timer fired: the customer leaves if still waiting."""
+        cid = timer.contact
+        c = self.contacts
+        if c.outcome[cid] == IN_SYSTEM:
+            c.outcome[cid] = ABANDONED
+            c.end[cid] = self.env.now
+            self.queues[c.channel[cid]].waiting -= 1
+
+    def start(self, agent: Agent, cid: int, queue: ChannelQueue) -> None:
+        """*agent* takes contact *cid* of *queue* now."""
+        pool = agent.pool
+        now = self.env.now
+        load = agent.load
+        handle = self._base[cid] * pool.efficiency[queue.code]
+        if queue.chat:
+            handle *= 1.0 + queue.slowdown * load
+            units = 1
+        else:
+            units = pool.capacity
+        slot = agent.free.pop()
+        slot.contact = cid
+        slot.units = units
+        agent.load = load = load + units
+        agent.stamp += 1
+        self._answer[cid] = now
+        self._handle[cid] = handle
+        self._outcome[cid] = ANSWERED
+        self._pool[cid] = pool.code
+        self._agent[cid] = agent.number
+        slot.callbacks = slot.cbs
+        self._schedule(slot, 1, handle + self._wrap[cid])
+        if load < pool.capacity and not pool.closing:
+            agent.idle_since = now
+            pool.available[load].append((agent.stamp, agent))
+
+    def done(self, slot: Slot) -> None:
+        """A slot's contact is finished (handling and wrap-up): the agent looks for work."""
+        agent = slot.agent
+        agent.load -= slot.units
+        agent.free.append(slot)
+        agent.stamp += 1
+        self.find_work(agent)
+
+    # --- agents -------------------------------------------------------------------------
+
+    def find_work(self, agent: Agent) -> None:
+        """*agent* has capacity: take the best waiting contact, else become available."""
+        pool = agent.pool
+        load = agent.load
+        if agent.leaving or pool.to_release:
+            if not agent.leaving:
+                agent.leaving = True
+                pool.n_leaving += 1
+                pool.to_release -= 1
+            if load == 0:
+                self.go_off(agent)
+            return
+        now = self.env.now
+        for level in pool.levels:
+            queue = _best_in_level(level, load, now) if len(level) > 1 else level[0]
+            if queue is None or not queue.waiting:
+                continue
+            if load and (not queue.chat or load >= queue.concurrency):
+                continue
+            cid = queue.pop(now)
+            if cid >= 0:
+                self.start(agent, cid, queue)
+                return
+        if pool.closing:
+            if load == 0:
+                self.go_off(agent)
+            return
+        agent.idle_since = now
+        pool.available[load].append((agent.stamp, agent))
+
+    def go_on(self, agent: Agent) -> None:
+        """*agent* comes on duty and looks for work."""
+        pool = agent.pool
+        agent.on_duty = True
+        agent.leaving = False
+        pool.on_duty += 1
+        self._log(pool.code, 1)
+        self.find_work(agent)
+
+    def go_off(self, agent: Agent) -> None:
+        """*agent* (holding nothing) goes off duty."""
+        pool = agent.pool
+        if agent.leaving:
+            pool.n_leaving -= 1
+        agent.on_duty = False
+        agent.leaving = False
+        agent.stamp += 1
+        pool.on_duty -= 1
+        pool.off.append(agent)
+        self._log(pool.code, -1)
+
+    def _log(self, pool: int, delta: int) -> None:
+        self.staff_time.append(self.env.now)
+        self.staff_pool.append(pool)
+        self.staff_delta.append(delta)
+
+
+def _best_in_level(level: list[ChannelQueue], load: int, now: float) -> ChannelQueue | None:
+    """Of queues with equal priority, the one whose oldest waiting contact came first."""
+    best: ChannelQueue | None = None
+    best_arrival = INF
+    for queue in level:
+        if not queue.waiting or (load and (not queue.chat or load >= queue.concurrency)):
+            continue
+        head = queue.head(now)
+        if head >= 0 and queue.arrival[head] < best_arrival:
+            best, best_arrival = queue, queue.arrival[head]
+    return best

@@ -1,0 +1,257 @@
+"""Runtime entities: agents, their work slots, pools and channel queues.
+
+Design (see docs/explanation/engine.md):
+
+* An agent has one :class:`Slot` per contact it can hold at once (1 for voice,
+  ``concurrency`` for chat). A slot is a SimPy event that is **re-armed** for
+  every contact it handles: no event object is created per contact.
+* Available agents of a pool sit in ``available[load]``: deques of
+  ``(stamp, agent)`` for agents holding ``load`` contacts (load 0 = idle).
+  Entries are invalidated lazily: an agent's ``stamp`` changes whenever it
+  leaves a deque, so a stale entry is skipped when it reaches the front. Taking
+  the longest-idle agent is O(1) amortised; nothing scans all agents.
+* Waiting contacts of a channel sit in a deque of contact ids. An abandoned
+  contact stays in the deque as a tombstone (its outcome is no longer
+  "in system") and is skipped when it reaches the front.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from ccsim.model.contacts import ContactTable
+from ccsim.records import ABANDONED, IN_SYSTEM
+
+__all__ = ["Agent", "ChannelQueue", "PoolState", "RearmableEvent", "Slot"]
+
+
+class RearmableEvent(simpy.Event):
+    """A SimPy event that can be scheduled again after it was processed.
+
+    SimPy sets ``callbacks`` to ``None`` when it processes an event; re-arming puts
+    the callback list back and schedules the event with :meth:`Environment.schedule`
+    (public API). This avoids allocating a fresh ``Timeout`` per occurrence.
+    """
+
+    _ok = True
+    _value = None
+
+    def __init__(self, env: simpy.Environment, callback: Callable[[Any], None]) -> None:
+        self.env = env
+        self.callbacks = None
+        self.cbs = [callback]
+
+    def arm(self, delay: float) -> None:
+        """Schedule the event to be processed *delay* seconds from now."""
+        self.callbacks = self.cbs
+        self.env.schedule(self, 1, delay)
+
+
+class Slot(RearmableEvent):
+    """One contact an agent can hold; processed when that contact's work ends."""
+
+    def __init__(self, env: simpy.Environment, agent: Agent, callback: Callable[[Any], None]):
+        super().__init__(env, callback)
+        self.agent = agent
+        self.contact = -1
+        self.units = 1
+
+
+class Agent:
+    """An agent of a pool.
+
+    Attributes
+    ----------
+    number
+        Agent number within its pool (stable for the run).
+    load
+        Contacts held now.
+    free
+        Slots not holding a contact.
+    on_duty
+        True while the agent counts towards the pool's staffing.
+    leaving
+        True when the agent is to go off duty as soon as it holds no contact.
+    stamp
+        Changes whenever the agent leaves an availability deque (lazy deletion).
+    idle_since
+        Time the agent last entered an availability deque [s].
+    """
+
+    __slots__ = ("free", "idle_since", "leaving", "load", "number", "on_duty", "pool", "stamp")
+
+    def __init__(self, pool: PoolState, number: int) -> None:
+        self.pool = pool
+        self.number = number
+        self.load = 0
+        self.free: list[Slot] = []
+        self.on_duty = False
+        self.leaving = False
+        self.stamp = 0
+        self.idle_since = 0.0
+
+
+class ChannelQueue:
+    """Waiting contacts of one channel, oldest first.
+
+    Abandonment is resolved lazily when nothing reacts to it at the moment it
+    happens: a contact whose patience ran out before an agent reached it is
+    recorded as abandoned at ``arrival + patience`` when it comes to the front.
+    For a first-come-first-served queue this is exact and saves a timer event
+    per waiting contact. Otherwise (``lazy = False``) a patience timer marks it
+    abandoned on time and the deque keeps it as a tombstone until it is popped.
+    """
+
+    __slots__ = (
+        "arrival",
+        "chat",
+        "code",
+        "concurrency",
+        "dq",
+        "end",
+        "kind",
+        "lazy",
+        "name",
+        "outcome",
+        "patience",
+        "pools",
+        "select",
+        "slowdown",
+        "waiting",
+    )
+
+    def __init__(
+        self,
+        code: int,
+        name: str,
+        kind: str,
+        concurrency: int,
+        slowdown: float,
+        contacts: ContactTable,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.chat = kind == "chat"
+        self.concurrency = concurrency
+        self.slowdown = slowdown
+        self.dq: deque[int] = deque()
+        self.waiting = 0
+        self.lazy = True
+        self.pools: list[PoolState] = []
+        self.select: Callable[[], Agent | None] = _nobody
+        self.arrival = contacts.arrival
+        self.patience = contacts.patience
+        self.outcome = contacts.outcome
+        self.end = contacts.end
+
+    def _expired(self, cid: int, now: float) -> bool:
+        deadline = self.arrival[cid] + self.patience[cid]
+        if deadline < now:
+            self.outcome[cid] = ABANDONED
+            self.end[cid] = deadline
+            self.waiting -= 1
+            return True
+        return False
+
+    def head(self, now: float) -> int:
+        """The oldest contact still waiting at *now* (-1 if none), resolving the front."""
+        dq = self.dq
+        outcome = self.outcome
+        while dq:
+            cid = dq[0]
+            if outcome[cid] == IN_SYSTEM and not self._expired(cid, now):
+                return cid
+            dq.popleft()
+        return -1
+
+    def pop(self, now: float) -> int:
+        """Remove and return the oldest contact still waiting at *now* (-1 if none)."""
+        dq = self.dq
+        outcome = self.outcome
+        while dq:
+            cid = dq.popleft()
+            if outcome[cid] == IN_SYSTEM and not self._expired(cid, now):
+                self.waiting -= 1
+                return cid
+        return -1
+
+    def settle(self, now: float) -> None:
+        """End of run: record lazily-resolved abandonments up to *now*."""
+        for cid in self.dq:
+            if self.outcome[cid] == IN_SYSTEM:
+                deadline = self.arrival[cid] + self.patience[cid]
+                if deadline <= now:
+                    self.outcome[cid] = ABANDONED
+                    self.end[cid] = deadline
+                    self.waiting -= 1
+
+
+def _nobody() -> Agent | None:  # pragma: no cover - replaced at build time
+    return None
+
+
+class PoolState:
+    """A pool at run time: its agents, availability deques and skills by priority."""
+
+    __slots__ = (
+        "agents",
+        "available",
+        "capacity",
+        "closing",
+        "code",
+        "efficiency",
+        "levels",
+        "n_leaving",
+        "n_skills",
+        "name",
+        "off",
+        "on_duty",
+        "priority",
+        "target",
+        "to_release",
+    )
+
+    def __init__(
+        self,
+        code: int,
+        name: str,
+        capacity: int,
+        levels: list[list[ChannelQueue]],
+        efficiency: list[float],
+        priority: dict[int, int],
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.capacity = capacity
+        self.levels = levels
+        self.efficiency = efficiency
+        self.priority = priority
+        self.n_skills = sum(len(level) for level in levels)
+        self.available: list[deque[tuple[int, Agent]]] = [deque() for _ in range(capacity)]
+        self.agents: list[Agent] = []
+        self.off: list[Agent] = []
+        self.on_duty = 0
+        self.target = 0
+        self.to_release = 0
+        self.n_leaving = 0
+        self.closing = False
+
+    def first_available(self, max_load: int) -> tuple[int, Agent | None]:
+        """The least-loaded, then longest-idle, agent holding < *max_load* contacts.
+
+        Returns ``(load, agent)``; ``agent`` is None when there is none. Stale
+        entries met on the way are dropped.
+        """
+        for load in range(max_load):
+            dq = self.available[load]
+            while dq:
+                stamp, agent = dq[0]
+                if agent.stamp == stamp:
+                    return load, agent
+                dq.popleft()
+        return 0, None
