@@ -53,9 +53,9 @@ _RATE_RE = re.compile(rf"^\s*({_NUMBER})\s*(?:/\s*(s|sec|min|h|d))?\s*$")
 _CLOCK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 DURATION_HELP = (
-    "a number of seconds or a number with a unit: ms, s, min, h, d (e.g. 20s, 5min, 1.5h)"
+    "a duration: a number of seconds or a number with a unit ms, s, min, h, d (e.g. 20s, 5min)"
 )
-RATE_HELP = "a number per hour or a number with a unit: /s, /min, /h, /d (e.g. 120/h, 3/min)"
+RATE_HELP = "a rate: a number per hour or a number with a unit /s, /min, /h, /d (e.g. 120/h)"
 
 
 def _finite(value: float, what: str) -> float:

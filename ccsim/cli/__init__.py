@@ -1,0 +1,33 @@
+"""The ``ccsim`` command line (click + rich). Nothing imports this package."""
+
+from __future__ import annotations
+
+import click
+
+from ccsim._version import __version__
+from ccsim.cli.commands import run, schema, validate
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccsim")
+def cli() -> None:
+    """ccsim: simulate omnichannel contact centres.
+
+    \b
+    Quick start:
+      ccsim run scenarios/voice_chat_blended.yaml
+      ccsim run s.yaml --set pools.phone.agents=14 -n 30
+      ccsim erlang c --rate 120/h --aht 5min --agents 12
+    """
+
+
+cli.add_command(run)
+cli.add_command(validate)
+cli.add_command(schema)
+
+
+def main() -> None:
+    """Entry point of the ``ccsim`` script."""
+    cli(prog_name="ccsim")

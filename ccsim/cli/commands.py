@@ -1,0 +1,159 @@
+"""``ccsim run``, ``ccsim validate`` and ``ccsim schema``."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ccsim.cli.common import err_console, handle_errors, out_console
+from ccsim.cli.tables import channel_table, pool_table, totals_table
+from ccsim.experiments import simulate
+from ccsim.experiments.output import json_ready, write_text
+from ccsim.scenario import json_schema, load_scenario, scenario_hash
+
+__all__ = ["run", "schema", "validate"]
+
+scenario_arg = click.argument(
+    "scenario", type=click.Path(dir_okay=False, path_type=Path), metavar="SCENARIO"
+)
+set_opt = click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value, e.g. --set pools.phone.agents=14 (repeatable).",
+)
+
+
+def _default_out(name: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
+    return Path("results") / f"{safe}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
+
+
+@click.command()
+@scenario_arg
+@click.option("-n", "--replications", type=click.IntRange(min=1), help="Replications.")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@set_opt
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: results/<name>-<timestamp>/).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per CPU; 1 runs in this process).",
+)
+@click.option(
+    "--contacts",
+    type=click.Choice(["first", "all", "none"]),
+    default="first",
+    show_default=True,
+    help="Replications whose contact records go into contacts.parquet.",
+)
+@click.option("--csv", is_flag=True, help="Also write the tables as CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of tables.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@handle_errors
+def run(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    jobs: int | None,
+    contacts: str,
+    csv: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Simulate SCENARIO and report service, waits, occupancy and cost per channel and pool."""
+    sc = load_scenario(scenario, overrides)
+    n = replications or sc.replications
+    with _progress(quiet or as_json) as bar:
+        task = bar.add_task(f"simulating {sc.name}", total=n)
+        result = simulate(
+            sc,
+            n,
+            seed,
+            jobs=jobs,
+            contacts=contacts,  # type: ignore[arg-type]
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    result.provenance["command"] = " ".join(["ccsim", *sys.argv[1:]])
+    folder = result.save(out or _default_out(sc.name), csv=csv)
+    if as_json:
+        out_console.print_json(json.dumps(json_ready(result.to_dict())))
+        return
+    summary = result.summary()
+    out_console.print(channel_table(summary, sc))
+    out_console.print(pool_table(summary, sc))
+    out_console.print(totals_table(summary, sc))
+    prov = result.provenance
+    out_console.print(
+        f"{n} replications, seed {result.seed}, {prov['contacts_simulated']:,} contacts "
+        f"in {prov['wall_seconds']:.1f}s. Results: {folder}",
+        highlight=False,
+    )
+
+
+@click.command()
+@click.argument(
+    "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@set_opt
+@handle_errors
+def validate(scenarios: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
+    """Check scenario files without simulating; exit 1 if any is invalid."""
+    from ccsim.errors import ScenarioError
+
+    failed = 0
+    for path in scenarios:
+        try:
+            sc = load_scenario(path, overrides)
+        except ScenarioError as exc:
+            failed += 1
+            for item in exc.items:
+                err_console.print(f"[bold red]error:[/] {item}", highlight=False)
+            continue
+        out_console.print(
+            f"ok: {path} ({sc.name}: {len(sc.channels)} channels, {len(sc.pools)} pools, "
+            f"{sc.horizon.days or 1} day(s); sha256 {scenario_hash(sc)[:12]})",
+            highlight=False,
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@handle_errors
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(out, text)
+        err_console.print(f"wrote {out}", highlight=False)

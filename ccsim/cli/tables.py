@@ -1,0 +1,113 @@
+"""Rich tables of a simulation's KPIs for the terminal."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.table import Table
+
+from ccsim.scenario.schema import Scenario
+
+__all__ = ["channel_table", "pool_table", "totals_table"]
+
+
+def _fmt(value: float, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "pct":
+        return f"{100 * value:.1f}%"
+    if kind == "s":
+        return f"{value:.1f}s"
+    if kind == "n":
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+    if kind == "money":
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
+
+
+def _cell(summary: pd.DataFrame, scope: str, name: str, metric: str, kind: str) -> str:
+    row = summary[(summary.scope == scope) & (summary.name == name) & (summary.metric == metric)]
+    if row.empty:
+        return "–"
+    mean, lo, hi = row.iloc[0][["mean", "ci_low", "ci_high"]]
+    text = _fmt(mean, kind)
+    if isinstance(lo, float) and not math.isnan(lo) and kind != "n":
+        half = (hi - lo) / 2
+        text += f" ±{_fmt(half, kind).rstrip('%s')}"
+    return text
+
+
+def _verdict(summary: pd.DataFrame, name: str, target: float) -> str:
+    row = summary[(summary.scope == "channel") & (summary.name == name)]
+    sl = row[row.metric == "service_level"]
+    if sl.empty or math.isnan(sl.iloc[0]["mean"]):
+        return "–"
+    mean = sl.iloc[0]["mean"]
+    return "[green]meets[/]" if mean >= target else "[red]misses[/]"
+
+
+def channel_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
+    """Per-channel service: volumes, service level against target, waits, abandonment."""
+    table = Table(title="Channels (mean ± 95% CI half-width over replications)")
+    for col in (
+        "channel",
+        "offered",
+        "answered",
+        "abandoned",
+        "service level",
+        "target",
+        "",
+        "ASA",
+        "abandon",
+        "AHT",
+    ):
+        table.add_column(col, justify="left" if col in ("channel", "") else "right")
+    for name, ch in scenario.channels.items():
+        sl = ch.service_level
+        table.add_row(
+            name,
+            _cell(summary, "channel", name, "offered", "n"),
+            _cell(summary, "channel", name, "answered", "n"),
+            _cell(summary, "channel", name, "abandoned", "n"),
+            _cell(summary, "channel", name, "service_level", "pct"),
+            f"{100 * sl.target:.0f}% in {sl.within:g}s",
+            _verdict(summary, name, sl.target),
+            _cell(summary, "channel", name, "asa", "s"),
+            _cell(summary, "channel", name, "abandon_rate", "pct"),
+            _cell(summary, "channel", name, "aht", "s"),
+        )
+    return table
+
+
+def pool_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
+    """Per-pool occupancy, paid hours and cost."""
+    currency = scenario.costs.currency
+    table = Table(title="Pools")
+    for col in ("pool", "skills", "occupancy", "paid hours", f"cost ({currency})"):
+        table.add_column(col, justify="left" if col in ("pool", "skills") else "right")
+    for name, pool in scenario.pools.items():
+        table.add_row(
+            name,
+            ", ".join(pool.skills),
+            _cell(summary, "pool", name, "occupancy", "pct"),
+            _cell(summary, "pool", name, "agent_hours", "n"),
+            _cell(summary, "pool", name, "cost", "money"),
+        )
+    return table
+
+
+def totals_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
+    """Whole-centre totals."""
+    table = Table(title="Totals")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    rows = [
+        ("service level, all channels", "service_level", "pct"),
+        ("abandoned", "abandon_rate", "pct"),
+        (f"cost ({scenario.costs.currency})", "cost", "money"),
+        ("cost per answered contact", "cost_per_contact", "money"),
+    ]
+    for label, metric, kind in rows:
+        table.add_row(label, _cell(summary, "total", "all", metric, kind))
+    return table
