@@ -60,6 +60,7 @@ class Model:
             )
             efficiency = [pool.efficiency.get(name, 1.0) for name in channels]
             state = PoolState(p, name, capacity, _levels(codes, self.queues), efficiency, codes)
+            state.fill = scenario.routing.chat_assignment == "fill"
             self.pools.append(state)
             for c in codes:
                 self.queues[c].pools.append(state)

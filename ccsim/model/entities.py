@@ -205,6 +205,7 @@ class PoolState:
         "closing",
         "code",
         "efficiency",
+        "fill",
         "levels",
         "n_leaving",
         "n_skills",
@@ -240,14 +241,18 @@ class PoolState:
         self.to_release = 0
         self.n_leaving = 0
         self.closing = False
+        self.fill = True
 
     def first_available(self, max_load: int) -> tuple[int, Agent | None]:
-        """The least-loaded, then longest-idle, agent holding < *max_load* contacts.
+        """An available agent holding fewer than *max_load* units, longest-available first.
 
-        Returns ``(load, agent)``; ``agent`` is None when there is none. Stale
-        entries met on the way are dropped.
+        Among loads, the most loaded first when ``fill`` is set (pack chats onto
+        agents already chatting, keeping idle agents free for calls), else the
+        least loaded first (spread chats). Returns ``(load, agent)``; ``agent``
+        is None when there is none. Stale entries met on the way are dropped.
         """
-        for load in range(max_load):
+        loads = range(max_load - 1, -1, -1) if self.fill else range(max_load)
+        for load in loads:
             dq = self.available[load]
             while dq:
                 stamp, agent = dq[0]

@@ -204,28 +204,41 @@ def _split_path(path: str) -> tuple[str | int, ...]:
     return tuple(int(p) if p.isdigit() else p for p in path.split("."))
 
 
-def _check_path(data: Any, parts: tuple[str | int, ...], label: str) -> None:
+def _walk_to_parent(data: Any, parts: tuple[str | int, ...], label: str) -> Any:
+    """The container that holds ``parts[-1]``, creating sections left at their defaults.
+
+    Raises a :class:`ScenarioError` naming the first part of the path that does not
+    exist and what exists or is allowed there.
+    """
     node = data
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
         here = ".".join(map(str, parts[: depth + 1]))
         if isinstance(node, dict):
-            if part in node:
-                node = node[part]
-                continue
             allowed = field_names_at(Scenario, parts[:depth])
-            if last and allowed is not None and part in allowed:
-                return
-            if allowed is not None:
-                problem = f"unknown field {part!r}; allowed: {', '.join(allowed)}"
-            else:
-                known = ", ".join(map(str, node)) or "(none)"
-                problem = f"no entry {part!r}; existing: {known}"
-            raise ScenarioError(ErrorItem(problem, here, label))
+            if part not in node:
+                if allowed is not None and part in allowed:
+                    if last:
+                        return node
+                    node[part] = {}
+                else:
+                    if allowed is not None:
+                        problem = f"unknown field {part!r}; allowed: {', '.join(allowed)}"
+                    else:
+                        known = ", ".join(map(str, node)) or "(none)"
+                        problem = f"no entry {part!r}; existing: {known}"
+                    raise ScenarioError(ErrorItem(problem, here, label))
+            if last:
+                return node
+            node = node[part]
+            continue
         if isinstance(node, list) and isinstance(part, int) and part < len(node):
+            if last:
+                return node
             node = node[part]
             continue
         raise ScenarioError(ErrorItem(f"{here!r} does not exist in this scenario", here, label))
+    return node
 
 
 def _apply_overrides(source: Located, overrides: Iterable[str] | Mapping[str, Any]) -> None:
@@ -237,11 +250,8 @@ def _apply_overrides(source: Located, overrides: Iterable[str] | Mapping[str, An
     for path, value in pairs:
         parts = _split_path(path)
         label = f"--set {path}={value}"
-        _check_path(source.data, parts, label)
-        node = source.data
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = value
+        parent = _walk_to_parent(source.data, parts, label)
+        parent[parts[-1]] = value
         source.forget(parts)
         source.values[parts] = Position(label)
         source.keys[parts] = Position(label)

@@ -325,11 +325,20 @@ class Routing(_Frozen):
     ``agent_selection`` decides which idle agent takes an arriving contact:
     ``longest_idle`` (across every pool with the skill) or ``specialists_first``
     (pools where the channel has the best priority and that have the fewest skills
-    first, then longest idle). When an agent frees up it always takes the waiting
-    contact of its best-priority skill, oldest first.
+    first, then longest idle). ``chat_assignment`` decides how chats are spread over
+    agents. When an agent frees up it always takes the waiting contact of its
+    best-priority skill, oldest first.
     """
 
-    agent_selection: Literal["longest_idle", "specialists_first"] = "longest_idle"
+    agent_selection: Literal["longest_idle", "specialists_first"] = Field(
+        default="longest_idle", description="Which available agent takes an arriving contact."
+    )
+    chat_assignment: Literal["fill", "spread"] = Field(
+        default="fill",
+        description="fill: a new chat goes to an agent already chatting (below concurrency) "
+        "before an idle one, keeping idle agents free for calls; spread: to the agent "
+        "holding the fewest chats.",
+    )
 
 
 class Costs(_Frozen):
