@@ -122,6 +122,8 @@ def json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ccsim scenario (format v1)"
+    # A file that extends another may leave any top-level section to its base.
+    schema.pop("required", None)
     schema["properties"]["extends"] = {
         "description": "Scenario file(s) this one builds on, relative to this file.",
         "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from ccsim.distributions import Distribution
 from ccsim.profiles import DAY, Calendar
@@ -293,7 +293,22 @@ class Pool(_Frozen):
     """
 
     skills: Annotated[
-        dict[Name, Annotated[int, Field(ge=0, le=1000)]], BeforeValidator(_skills_from_list)
+        dict[Name, Annotated[int, Field(ge=0, le=1000)]],
+        BeforeValidator(_skills_from_list),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer", "minimum": 0},
+                        "minProperties": 1,
+                    },
+                ],
+                "description": "Channels served: a list (equal priority), or "
+                "{channel: priority} (lower is served first).",
+            }
+        ),
     ] = Field(min_length=1, description="Channels served: a list, or {channel: priority}.")
     agents: Annotated[int, Field(ge=1)] | list[Annotated[int, Field(ge=0)]] = Field(
         description="Scheduled agents: a number, or one per interval of the day."
