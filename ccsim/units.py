@@ -20,7 +20,7 @@ import math
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 __all__ = [
     "DURATION_HELP",
@@ -217,6 +217,7 @@ Rate = Annotated[
 ClockTime = Annotated[
     float,
     BeforeValidator(parse_clock),
+    PlainSerializer(lambda seconds: format_clock(seconds), return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "type": "string",

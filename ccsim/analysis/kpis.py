@@ -141,7 +141,7 @@ def busy_periods(records: RunRecords) -> tuple[np.ndarray, np.ndarray, np.ndarra
     pool = c["pool"][answered].astype(np.int64)
     agent = c["agent"][answered].astype(np.int64)
     start = c["answer"][answered]
-    end = start + c["handle"][answered] + c["wrap"][answered]
+    end = start + (c["handle"][answered] + c["wrap"][answered])  # the engine adds in this order
     n_agents = int(agent.max()) + 1 if len(agent) else 1
     g, s, e = merge_periods(pool * n_agents + agent, start, end)
     return g // n_agents, s, e

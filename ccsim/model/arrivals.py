@@ -59,16 +59,22 @@ def arrival_blocks(
     rng_patience = streams.get(f"patience/{name}")
     base = arr.base_rates(calendar)
     cv = arr.overdispersion
+    fixed = None if arr.times is None else np.sort(np.asarray(arr.times, dtype=float))
     for day in range(calendar.days):
         factor = arr.day_factor(day)
         if cv > 0:
             factor *= rng_busy.gamma(1.0 / cv**2, cv**2)
         offset = calendar.day_start(day)
         k0 = 0
-        for starts, lengths in _chunks(calendar, float(base.mean())):
-            rates = base[k0 : k0 + len(starts)] * factor
-            k0 += len(starts)
-            times = poisson_arrival_times(rng, rates, offset + starts, lengths)
+        pieces = [(None, None)] if fixed is not None else _chunks(calendar, float(base.mean()))
+        for starts, lengths in pieces:
+            if fixed is not None:
+                times = offset + calendar.open + fixed
+            else:
+                assert starts is not None and lengths is not None
+                rates = base[k0 : k0 + len(starts)] * factor
+                k0 += len(starts)
+                times = poisson_arrival_times(rng, rates, offset + starts, lengths)
             n = len(times)
             if n == 0:
                 continue

@@ -164,8 +164,9 @@ class Arrivals(_Frozen):
     """Arrivals of a channel: a Poisson process whose rate varies by interval and day.
 
     Give exactly one of ``rate`` (constant), ``per_interval`` (one rate per interval
-    of the day), ``daily_volume`` (expected contacts per day, spread by ``pattern``)
-    or ``file`` (a CSV of rates per interval). ``day_factors`` scale each day;
+    of the day), ``daily_volume`` (expected contacts per day, spread by ``pattern``),
+    ``file`` (a CSV of rates per interval) or ``times`` (fixed arrival times after
+    opening, the same every day: a replay or a test). ``day_factors`` scale each day;
     ``overdispersion`` adds a gamma-distributed busyness factor per day with mean 1
     and this coefficient of variation (Avramidis, Deslauriers & L'Ecuyer 2004).
     """
@@ -186,6 +187,10 @@ class Arrivals(_Frozen):
         "read at load time and replaced by per_interval.",
     )
     column: str | None = Field(default=None, description="Rate column of the CSV file.")
+    times: list[Duration] | None = Field(
+        default=None,
+        description="Fixed arrival times after opening [s], the same every day (no randomness).",
+    )
     day_factors: list[NonNegFloat] | None = Field(
         default=None, description="Multiplier per day (one per day of the horizon)."
     )
@@ -211,12 +216,18 @@ class Arrivals(_Frozen):
     @model_validator(mode="after")
     def _one_source(self) -> Arrivals:
         given = [
-            k for k in ("rate", "per_interval", "daily_volume") if getattr(self, k) is not None
+            k
+            for k in ("rate", "per_interval", "daily_volume", "times")
+            if getattr(self, k) is not None
         ]
         if len(given) != 1:
             raise ValueError(
-                "give exactly one of rate, per_interval, daily_volume or file"
+                "give exactly one of rate, per_interval, daily_volume, file or times"
                 + (f" (got {', '.join(given)})" if given else "")
+            )
+        if self.times is not None and (self.day_factors is not None or self.overdispersion):
+            raise CrossFieldError(
+                [(("times",), "fixed times cannot be combined with day_factors or overdispersion")]
             )
         if self.pattern is not None and self.daily_volume is None:
             raise CrossFieldError([(("pattern",), "pattern goes with daily_volume")])
@@ -235,6 +246,10 @@ class Arrivals(_Frozen):
         k = calendar.intervals_per_day
         if self.rate is not None:
             return np.full(k, self.rate)
+        if self.times is not None:
+            edges = np.append(calendar.interval_starts(), calendar.close) - calendar.open
+            counts = np.histogram(self.times, bins=edges)[0]
+            return counts / (calendar.interval_lengths() / 3600.0)
         if self.per_interval is not None:
             return np.asarray(self.per_interval, dtype=float)
         assert self.daily_volume is not None
@@ -404,8 +419,18 @@ def _check_channels(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, 
     for name, ch in sc.channels.items():
         base: tuple[str | int, ...] = ("channels", name)
         arr = ch.arrivals
-        if cal.steady and arr.rate is None:
+        if cal.steady and arr.rate is None and arr.times is None:
             out.append(((*base, "arrivals"), "a steady-state horizon needs a constant rate"))
+        if arr.times is not None:
+            late = [t for t in arr.times if t >= cal.close - cal.open]
+            if late:
+                out.append(
+                    (
+                        (*base, "arrivals", "times"),
+                        f"{len(late)} time(s) fall after closing (the day is open for "
+                        f"{cal.close - cal.open:g} s after opening)",
+                    )
+                )
         for field in ("per_interval", "pattern"):
             values = getattr(arr, field)
             if values is not None and not cal.steady and len(values) != k:
@@ -425,8 +450,9 @@ def _check_channels(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, 
                 )
             )
         if ch.kind != "chat":
-            for field in ("concurrency", "concurrency_slowdown"):
-                if field in ch.model_fields_set:
+            defaults = {"concurrency": 1, "concurrency_slowdown": 0.0}
+            for field, default in defaults.items():
+                if getattr(ch, field) != default:
                     out.append(((*base, field), f"applies to kind: chat only (this is {ch.kind})"))
         if not sc.pools_serving(name):
             out.append((base, f"no pool has the skill {name!r}: add it to a pool's skills"))
