@@ -155,7 +155,8 @@ def parse_clock(value: object) -> float:
     else:
         raise ValueError(f'expected a clock time such as "08:00", got {value!r}')
     if not 0 <= seconds <= 86400:
-        raise ValueError(f"a clock time must lie between 00:00 and 24:00, got {value!r}")
+        shown = f"{value // 60}:{value % 60:02d}" if isinstance(value, int) else repr(value)
+        raise ValueError(f"a clock time must lie between 00:00 and 24:00, got {shown}")
     return seconds
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ccsim.cli.common import err_console, handle_errors, out_console
+from ccsim.cli.common import err_console, handle_errors, out_console, print_scenario_error
 from ccsim.cli.tables import channel_table, pool_table, totals_table
 from ccsim.experiments import simulate
 from ccsim.experiments.output import json_ready, write_text
@@ -134,8 +134,7 @@ def validate(scenarios: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
             sc = load_scenario(path, overrides)
         except ScenarioError as exc:
             failed += 1
-            for item in exc.items:
-                err_console.print(f"[bold red]error:[/] {item}", highlight=False)
+            print_scenario_error(exc)
             continue
         out_console.print(
             f"ok: {path} ({sc.name}: {len(sc.channels)} channels, {len(sc.pools)} pools, "

@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from ccsim.errors import CcsimError, ScenarioError
 
-__all__ = ["err_console", "handle_errors", "out_console"]
+__all__ = ["err_console", "handle_errors", "out_console", "print_scenario_error"]
 
 out_console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -21,15 +22,19 @@ err_console = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def print_scenario_error(exc: ScenarioError) -> None:
+    """Print each problem of *exc* on its own ``error:`` line (user text never read as markup)."""
+    for item in exc.items:
+        err_console.print(f"[bold red]error:[/] {escape(str(item))}", highlight=False)
+    if len(exc.items) > 1:
+        err_console.print(f"{len(exc.items)} problems found.", highlight=False)
+
+
 def _print_error(exc: CcsimError) -> None:
     if isinstance(exc, ScenarioError):
-        n = len(exc.items)
-        for item in exc.items:
-            err_console.print(f"[bold red]error:[/] {item}", highlight=False, markup=True)
-        if n > 1:
-            err_console.print(f"{n} problems found.", highlight=False)
+        print_scenario_error(exc)
     else:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
 
 
 def handle_errors(fn: F) -> F:
@@ -51,7 +56,7 @@ def handle_errors(fn: F) -> F:
             if os.environ.get("CCSIM_DEBUG"):
                 raise
             err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+                f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
                 "This is a bug in ccsim; set CCSIM_DEBUG=1 for the traceback and please report it.",
                 highlight=False,
             )

@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from ccsim.errors import ErrorItem, ScenarioError
-from ccsim.scenario.messages import field_names_at, to_error_items
+from ccsim.scenario.messages import field_names_at, suggest, to_error_items
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.yamlsource import Located, Position, read_yaml
 
@@ -138,7 +138,29 @@ def _validate(source: Located, base_dir: Path) -> Scenario:
     try:
         return Scenario.model_validate(source.data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
-        raise ScenarioError(to_error_items(Scenario, exc, source)) from None
+        items = [_mention_overrides(item, source) for item in to_error_items(Scenario, exc, source)]
+        raise ScenarioError(items) from None
+
+
+def _mention_overrides(item: ErrorItem, source: Located) -> ErrorItem:
+    """A check across fields can fail because of a --set on a sibling field: say so."""
+    if item.file is not None and item.file.startswith("--set"):
+        return item
+    parent = tuple(item.path.split("."))[:-1]
+    labels = sorted(
+        {
+            pos.file
+            for path, pos in source.values.items()
+            if pos.file.startswith("--set")
+            and tuple(map(str, path[: len(parent)])) == parent
+            and len(path) > len(parent)
+        }
+    )
+    if not labels:
+        return item
+    return ErrorItem(
+        f"{item.message} (after {', '.join(labels)})", item.path, item.file, item.line, item.column
+    )
 
 
 def _merge(base: Located, top: Located) -> Located:
@@ -225,10 +247,16 @@ def _walk_to_parent(data: Any, parts: tuple[str | int, ...], label: str) -> Any:
                     node[part] = {}
                 else:
                     if allowed is not None:
-                        problem = f"unknown field {part!r}; allowed: {', '.join(allowed)}"
+                        problem = (
+                            f"unknown field {part!r}{suggest(str(part), allowed)}; "
+                            f"allowed: {', '.join(allowed)}"
+                        )
                     else:
-                        known = ", ".join(map(str, node)) or "(none)"
-                        problem = f"no entry {part!r}; existing: {known}"
+                        known = [str(k) for k in node]
+                        problem = (
+                            f"no entry {part!r}{suggest(str(part), known)}; "
+                            f"existing: {', '.join(known) or '(none)'}"
+                        )
                     raise ScenarioError(ErrorItem(problem, here, label))
             if last:
                 return node
@@ -244,14 +272,12 @@ def _walk_to_parent(data: Any, parts: tuple[str | int, ...], label: str) -> Any:
 
 
 def _apply_overrides(source: Located, overrides: Iterable[str] | Mapping[str, Any]) -> None:
-    pairs = (
-        list(overrides.items())
-        if isinstance(overrides, Mapping)
-        else [parse_override(o) for o in overrides]
-    )
-    for path, value in pairs:
+    if isinstance(overrides, Mapping):
+        triples = [(path, value, f"--set {path}={value}") for path, value in overrides.items()]
+    else:
+        triples = [(*parse_override(o), f"--set {o.strip()}") for o in overrides]
+    for path, value, label in triples:
         parts = _split_path(path)
-        label = f"--set {path}={value}"
         parent = _walk_to_parent(source.data, parts, label)
         parent[parts[-1]] = value
         source.forget(parts)

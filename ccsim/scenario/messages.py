@@ -2,8 +2,9 @@
 
 Each message names the file, line and column, the field path and what is
 allowed: unknown keys list the allowed ones (with a "did you mean"), union
-branches the user did not mean are dropped, and checks across fields point at
-the field that has to change.
+branches the user did not mean are dropped, a missing field points at the
+mapping that lacks it, and checks across fields point at the key or list item
+that has to change.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,9 +21,19 @@ from ccsim.errors import ErrorItem
 from ccsim.scenario.schema import CrossFieldError
 from ccsim.scenario.yamlsource import Located
 
-__all__ = ["allowed_fields", "field_names_at", "to_error_items"]
+__all__ = ["allowed_fields", "field_names_at", "suggest", "to_error_items"]
 
 Loc = tuple[str | int, ...]
+
+_TYPE_NOUNS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "string": "text",
+    "list": "a list",
+    "dict": "a mapping (key: value)",
+    "model": "a mapping (key: value)",
+}
 
 
 def _unwrap(tp: Any) -> Any:
@@ -36,9 +48,13 @@ def _union_args(tp: Any) -> list[Any] | None:
     return None
 
 
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
 def _pick_branch(options: list[Any], tag: str | int) -> Any:
     for option in options:
-        if isinstance(option, type) and issubclass(option, BaseModel):
+        if _is_model(option):
             dist = option.model_fields.get("dist")
             if dist is not None and dist.default == tag:
                 return option
@@ -52,97 +68,138 @@ def _pick_branch(options: list[Any], tag: str | int) -> Any:
     return options[0]
 
 
-def _field(model: type[BaseModel], name: str | int) -> Any:
+def _fits(branch: Any, data: Any) -> bool:
+    """Whether *data* has the shape of union branch *branch* (list, mapping or scalar)."""
+    if data is None:
+        return True
+    origin = typing.get_origin(branch)
+    if origin is list:
+        return isinstance(data, list)
+    if origin is dict or _is_model(branch):
+        return isinstance(data, dict)
+    return not isinstance(data, list | dict)
+
+
+def _field(model: type[BaseModel], name: str | int) -> tuple[Any, str | None]:
     for fname, info in model.model_fields.items():
         if name in (fname, info.alias):
-            return info.annotation
-    return None
+            return info.annotation, info.description
+    return None, None
 
 
-def _walk(model: type[BaseModel], loc: Loc) -> tuple[Loc, Any]:
-    """Follow *loc* through the schema types; return the loc without union tags and the type."""
+@dataclass(slots=True)
+class _Place:
+    loc: Loc  # field path as the user wrote it (no union tags)
+    data_path: Loc  # path into the data (list items found by value)
+    is_key: bool  # the last element names a mapping key, not a field
+    fits: bool  # every union branch on the way matches the data's shape
+    tp: Any  # schema type at the end of the path
+    description: str | None  # the field's description, when it is a model field
+
+
+def _walk(model: type[BaseModel], loc: Loc, data: Any = None) -> _Place:
+    """Follow *loc* through schema types and data together."""
     tp: Any = model
     clean: list[str | int] = []
+    data_path: list[str | int] = []
+    is_key, fits, description = False, True, None
     i = 0
     while i < len(loc):
         tp = _unwrap(tp)
         options = _union_args(tp)
-        if options is not None:
-            if len(options) == 1:
-                tp = options[0]
-                continue
+        if options is not None and len(options) > 1:
             tp = _pick_branch(options, loc[i])
+            fits = fits and _fits(tp, data)
             i += 1
             continue
+        if options is not None:
+            tp = options[0]
+            continue
+        part = loc[i]
         origin = typing.get_origin(tp)
+        is_key, description = False, None
         if origin is dict:
-            tp = typing.get_args(tp)[1]
+            tp, is_key = typing.get_args(tp)[1], True
         elif origin is list:
             tp = typing.get_args(tp)[0]
-        elif isinstance(tp, type) and issubclass(tp, BaseModel):
-            tp = _field(tp, loc[i])
+        elif _is_model(tp):
+            tp, description = _field(tp, part)
         else:
             tp = None
-        clean.append(loc[i])
+        clean.append(part)
+        if isinstance(data, list) and isinstance(part, str) and part in data:
+            index = data.index(part)  # a map given as a list, e.g. skills: [voice, chat]
+            data_path.append(index)
+            data, is_key = data[index], False
+        else:
+            data_path.append(part)
+            data = _child(data, part)
         i += 1
         if tp is None:
             clean.extend(loc[i:])
+            data_path.extend(loc[i:])
             break
-    return tuple(clean), _resolve_single(tp)
+    return _Place(tuple(clean), tuple(data_path), is_key, fits, tp, description)
 
 
-def _resolve_single(tp: Any) -> Any:
-    tp = _unwrap(tp)
-    options = _union_args(tp)
-    if options is not None and len(options) == 1:
-        return options[0]
-    return tp
+def _child(data: Any, part: str | int) -> Any:
+    if isinstance(data, dict):
+        return data.get(part)
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return data[part]
+    return None
+
+
+def _data_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = _child(data, part)
+    return data
 
 
 def field_names_at(model: type[BaseModel], loc: Loc) -> list[str] | None:
     """Field names allowed at *loc* (a mapping), or None when *loc* is not a model."""
-    _, tp = _walk(model, loc)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    tp = _unwrap(_walk(model, loc).tp)
+    options = _union_args(tp)
+    if options is not None and len(options) == 1:
+        tp = options[0]
+    if _is_model(tp):
         return [info.alias or name for name, info in tp.model_fields.items()]
     return None
 
 
 def allowed_fields(model: type[BaseModel], loc: Loc, data: Any) -> list[str] | None:
     """Field names allowed at *loc*, resolving discriminated unions by the data's tag."""
-    _, tp = _walk(model, loc)
-    tp = _unwrap(tp)
+    tp = _unwrap(_walk(model, loc).tp)
     options = _union_args(tp)
     if options is not None and isinstance(data, dict):
         tp = _pick_branch(options, data.get("dist", ""))
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    if _is_model(tp):
         return [info.alias or name for name, info in tp.model_fields.items()]
     return None
 
 
-def _data_at(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        if (isinstance(data, dict) and part in data) or (
-            isinstance(data, list) and isinstance(part, int) and part < len(data)
-        ):
-            data = data[part]
-        else:
-            return None
-    return data
+def suggest(name: str, allowed: list[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the closest allowed name, or ``""``."""
+    hint = difflib.get_close_matches(name, allowed, n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
 
 
-def _message(model: type[BaseModel], err: dict[str, Any], loc: Loc, data: Any) -> str:
+def _noun(kind: str) -> str:
+    return _TYPE_NOUNS.get(kind.split("_")[0], kind.replace("_", " "))
+
+
+def _message(model: type[BaseModel], err: dict[str, Any], place: _Place, data: Any) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    loc = place.loc
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        allowed = allowed_fields(model, loc[:-1], _data_at(data, loc[:-1])) or []
-        hint = difflib.get_close_matches(name, allowed, n=1)
-        text = f"unknown field {name!r}"
-        if hint:
-            text += f" (did you mean {hint[0]!r}?)"
+        allowed = allowed_fields(model, loc[:-1], _data_at(data, place.data_path[:-1])) or []
+        text = f"unknown field {name!r}{suggest(name, allowed)}"
         return text + (f"; allowed: {', '.join(allowed)}" if allowed else "")
     if kind == "missing":
-        return "required field is missing"
+        text = f"required field {str(loc[-1])!r} is missing"
+        return text + (f": {place.description}" if place.description else "")
     if kind == "union_tag_invalid":
         return msg.replace("Input tag", "dist").replace("found using 'dist'", "given")
     if kind == "union_tag_not_found":
@@ -150,7 +207,11 @@ def _message(model: type[BaseModel], err: dict[str, Any], loc: Loc, data: Any) -
             "a distribution needs dist: exponential, lognormal, gamma, erlang, "
             "deterministic, uniform or empirical"
         )
-    value = _data_at(data, loc)
+    if kind == "too_short" and isinstance(_data_at(data, place.data_path), list | dict):
+        return "must not be empty"
+    value = _data_at(data, place.data_path)
+    if kind == "union_types":
+        return msg + (f" (got {value!r})" if value is not None else "")
     if value is not None and not isinstance(value, dict | list) and kind != "value_error":
         msg += f" (got {value!r})"
     return msg
@@ -164,43 +225,63 @@ def _expand(err: dict[str, Any]) -> list[tuple[Loc, dict[str, Any]]]:
     return [(tuple(err["loc"]), err)]
 
 
-def _drop_unmeant_branches(
-    items: list[tuple[Loc, Loc, dict[str, Any]]],
-) -> list[tuple[Loc, Loc, dict[str, Any]]]:
-    by_loc: dict[Loc, list[tuple[Loc, Loc, dict[str, Any]]]] = {}
-    for item in items:
-        by_loc.setdefault(item[1], []).append(item)
-    out = []
-    for group in by_loc.values():
-        if len(group) > 1:
-            specific = [g for g in group if not str(g[2]["type"]).endswith("_type")]
-            if specific:
-                group = specific[:1]
-            else:
-                merged = " or ".join(
-                    str(g[2]["msg"]).removeprefix("Input should be ") for g in group
-                )
-                group = [(group[0][0], group[0][1], {"type": "union", "msg": f"expected {merged}"})]
-        out.extend(group)
-    return out
+def _is_shape_error(kind: str) -> bool:
+    return kind.endswith(("_type", "_parsing")) or kind in ("model_type", "dict_type")
+
+
+def _choose(group: list[tuple[_Place, dict[str, Any]]]) -> list[tuple[_Place, dict[str, Any]]]:
+    """Of the errors of one field from several union branches, keep the one the user meant."""
+    if len(group) == 1:
+        return group
+    fitting = [g for g in group if g[0].fits] or group
+    specific = [g for g in fitting if not _is_shape_error(str(g[1]["type"]))]
+    if specific:
+        return specific[:1]
+    nouns = " or ".join(dict.fromkeys(_noun(str(g[1]["type"])) for g in group))
+    return [(group[0][0], {"type": "union_types", "msg": f"expected {nouns}"})]
+
+
+def _drop_echoes(
+    items: list[tuple[_Place, dict[str, Any]]],
+) -> list[tuple[_Place, dict[str, Any]]]:
+    """A mistyped key also makes the intended field "missing": report the typo only."""
+    typos = {
+        (g[0].loc[:-1], hint)
+        for g in items
+        if g[1]["type"] == "extra_forbidden"
+        for hint in difflib.get_close_matches(str(g[0].loc[-1]), [str(m[0].loc[-1]) for m in items])
+    }
+    return [
+        g
+        for g in items
+        if not (g[1]["type"] == "missing" and (g[0].loc[:-1], str(g[0].loc[-1])) in typos)
+    ]
 
 
 def to_error_items(
     model: type[BaseModel], exc: ValidationError, source: Located
 ) -> list[ErrorItem]:
     """Convert *exc* into :class:`ErrorItem` objects located in *source*."""
-    items: list[tuple[Loc, Loc, dict[str, Any]]] = []
+    by_field: dict[Loc, list[tuple[_Place, dict[str, Any]]]] = {}
     for err in exc.errors(include_url=False):
         for raw_loc, e in _expand(err):
-            clean, _ = _walk(model, raw_loc)
-            items.append((raw_loc, clean, e))
+            place = _walk(model, raw_loc, source.data)
+            by_field.setdefault(place.loc, []).append((place, e))
+    chosen = [item for group in by_field.values() for item in _choose(group)]
+    # When a whole list fails, an error inside it says more than one about the list.
+    inner = {p.loc[:-1] for p, _ in chosen if p.loc}
+    chosen = [(p, e) for p, e in chosen if not (_is_shape_error(str(e["type"])) and p.loc in inner)]
     out: list[ErrorItem] = []
-    for _raw, loc, err in _drop_unmeant_branches(items):
-        pos = source.position(loc, key=err["type"] == "extra_forbidden")
+    for place, err in _drop_echoes(chosen):
+        if err["type"] == "missing":
+            pos = source.position(place.data_path[:-1], key=True)
+        else:
+            key = place.is_key or err["type"] == "extra_forbidden"
+            pos = source.position(place.data_path, key=key)
         out.append(
             ErrorItem(
-                _message(model, err, loc, source.data),
-                ".".join(map(str, loc)),
+                _message(model, err, place, source.data),
+                ".".join(map(str, place.loc)),
                 None if pos is None else pos.file,
                 None if pos is None else pos.line,
                 None if pos is None else pos.column,

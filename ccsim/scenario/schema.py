@@ -68,7 +68,7 @@ class Horizon(_Frozen):
     staffing, always open); KPIs exclude contacts that arrive during the warm-up.
     """
 
-    days: int | None = Field(default=None, ge=1, le=3660, description="Opening days.")
+    days: int | None = Field(default=None, ge=1, le=3660, strict=True, description="Opening days.")
     open: ClockTime | None = Field(default=None, description='Opening time, e.g. "08:00".')
     close: ClockTime | None = Field(default=None, description='Closing time, e.g. "20:00".')
     interval: PositiveDuration = Field(
@@ -283,7 +283,9 @@ class Channel(_Frozen):
         default=None, description="Time a customer waits before abandoning [s]; absent: never."
     )
     service_level: ServiceLevel = Field(default_factory=ServiceLevel)
-    concurrency: int = Field(default=1, ge=1, le=20, description="Chat: contacts held at once.")
+    concurrency: int = Field(
+        default=1, ge=1, le=20, strict=True, description="Chat: contacts held at once."
+    )
     concurrency_slowdown: float = Field(
         default=0.0, ge=0, le=5, description="Chat: +share of handle time per extra chat held."
     )
@@ -325,9 +327,9 @@ class Pool(_Frozen):
             }
         ),
     ] = Field(min_length=1, description="Channels served: a list, or {channel: priority}.")
-    agents: Annotated[int, Field(ge=1)] | list[Annotated[int, Field(ge=0)]] = Field(
-        description="Scheduled agents: a number, or one per interval of the day."
-    )
+    agents: (
+        Annotated[int, Field(ge=1, strict=True)] | list[Annotated[int, Field(ge=0, strict=True)]]
+    ) = Field(description="Scheduled agents: a number, or one per interval of the day.")
     shrinkage: float = Field(
         default=0.0, ge=0, lt=1, description="Share of scheduled time off the phones, in [0, 1)."
     )
@@ -386,7 +388,9 @@ class Scenario(_Frozen):
     name: str = Field(min_length=1, max_length=200, description="Scenario name.")
     description: str = Field(default="", description="Free text.")
     seed: int = Field(default=1, ge=0, description="Root seed of the random streams.")
-    replications: int = Field(default=10, ge=1, le=1_000_000, description="Replications.")
+    replications: int = Field(
+        default=10, ge=1, le=1_000_000, strict=True, description="Replications."
+    )
     horizon: Horizon = Field(default_factory=Horizon)
     channels: dict[Name, Channel] = Field(min_length=1)
     pools: dict[Name, Pool] = Field(min_length=1)

@@ -84,6 +84,28 @@ def _index(node: yaml.Node, path: Path_, file: str, out: Located) -> None:
             _index(item, (*path, i), file, out)
 
 
+def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> ErrorItem:
+    """Point at the line the user has to fix.
+
+    For an unclosed bracket or a key without its colon, PyYAML notices the problem
+    only on a later line; the construct's start (its *context*) is the place to
+    fix. For a misplaced line (bad indentation) the problem mark is right.
+    """
+    problem, context = exc.problem_mark, exc.context_mark
+    text = " ".join(p for p in (exc.context, exc.problem) if p)
+    starts_earlier = bool(exc.context) and ("flow" in exc.context or "scanning" in exc.context)
+    mark = (context if starts_earlier else problem) or problem or context
+    other = problem if mark is context else context
+    if other is not None and mark is not None and other.line != mark.line:
+        text += f" (see also line {other.line + 1})"
+    return ErrorItem(
+        f"invalid YAML: {text}",
+        file=name,
+        line=None if mark is None else mark.line + 1,
+        column=None if mark is None else mark.column + 1,
+    )
+
+
 def read_yaml(path: Path, text: str | None = None) -> Located:
     """Parse a YAML mapping from *path* and index the position of every value.
 
@@ -103,7 +125,9 @@ def read_yaml(path: Path, text: str | None = None) -> Located:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        if node is None:
+        if node is None or (
+            isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and not node.value
+        ):
             raise ScenarioError(
                 ErrorItem("the file is empty; a scenario is a YAML mapping", file=name, line=1)
             )
@@ -118,16 +142,7 @@ def read_yaml(path: Path, text: str | None = None) -> Located:
             )
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ScenarioError(
-            ErrorItem(
-                f"invalid YAML: {problem}",
-                file=name,
-                line=None if mark is None else mark.line + 1,
-                column=None if mark is None else mark.column + 1,
-            )
-        ) from None
+        raise ScenarioError(_syntax_error(exc, name)) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(ErrorItem(f"invalid YAML: {exc}", file=name)) from None
     finally:

@@ -35,16 +35,34 @@ def test_run_prints_tables_and_writes_the_output_contract(blended_run):
     assert proc.returncode == 0, proc.stderr
     assert "Channels" in proc.stdout and "Pools" in proc.stdout and "Totals" in proc.stdout
     assert f"Results: {out}" in proc.stdout
-    for name in ("summary.json", "intervals.parquet", "pool_intervals.parquet",
-                 "contacts.parquet", "replications.parquet", "scenario.resolved.yaml",
-                 "provenance.json"):
+    for name in (
+        "summary.json",
+        "intervals.parquet",
+        "pool_intervals.parquet",
+        "contacts.parquet",
+        "replications.parquet",
+        "scenario.resolved.yaml",
+        "provenance.json",
+    ):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "voice-chat-blended" and summary["replications"] == 4
     assert set(summary["channels"]) == {"voice", "chat"}
-    for metric in ("offered", "answered", "abandoned", "deflected", "service_level",
-                   "service_level_answered", "asa", "mean_wait", "mean_wait_abandoned",
-                   "p_wait", "abandon_rate", "aht", "max_wait"):
+    for metric in (
+        "offered",
+        "answered",
+        "abandoned",
+        "deflected",
+        "service_level",
+        "service_level_answered",
+        "asa",
+        "mean_wait",
+        "mean_wait_abandoned",
+        "p_wait",
+        "abandon_rate",
+        "aht",
+        "max_wait",
+    ):
         entry = summary["channels"]["voice"][metric]
         assert set(entry) == {"mean", "ci95"} and len(entry["ci95"]) == 2
     assert set(summary["pools"]["specialists"]) >= {"occupancy", "agent_hours", "cost"}
@@ -81,8 +99,17 @@ def test_json_flag_prints_the_summary(tmp_path):
 
 
 def test_set_overrides_change_the_run(tmp_path):
-    proc = ccsim("run", SCENARIOS / "anonymous_bank.yaml", "-n", "2", "--json", "--out", tmp_path,
-                 "--set", "pools.agents.agents=12")
+    proc = ccsim(
+        "run",
+        SCENARIOS / "anonymous_bank.yaml",
+        "-n",
+        "2",
+        "--json",
+        "--out",
+        tmp_path,
+        "--set",
+        "pools.agents.agents=12",
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["channels"]["voice"]["abandon_rate"]["mean"] < 0.01
 
@@ -106,12 +133,15 @@ def test_python_api_parallel_equals_serial():
 
 def test_pooling_blended_beats_siloed_at_the_same_headcount():
     """Same seed for both (common random numbers): a paired comparison of combined SL."""
-    siloed = simulate(SCENARIOS / "voice_chat_siloed.yaml", replications=20, jobs=2,
-                      contacts="none")
-    blended = simulate(SCENARIOS / "voice_chat_blended.yaml", replications=20, jobs=2,
-                       contacts="none")
+    siloed = simulate(
+        SCENARIOS / "voice_chat_siloed.yaml", replications=20, jobs=2, contacts="none"
+    )
+    blended = simulate(
+        SCENARIOS / "voice_chat_blended.yaml", replications=20, jobs=2, contacts="none"
+    )
     diff = paired_difference(
-        siloed.value("total", "all", "service_level"), blended.value("total", "all", "service_level")
+        siloed.value("total", "all", "service_level"),
+        blended.value("total", "all", "service_level"),
     )
     assert diff.low > 0, f"blended - siloed combined SL: {diff}"
     # Same headcount per interval in both plans.
