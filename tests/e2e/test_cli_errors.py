@@ -253,7 +253,7 @@ def test_validate_names_file_line_and_field(validated, name):
         pytest.param(
             "pools.phone.agentz=3",
             "--set pools.phone.agentz=3: pools.phone.agentz",
-            f"unknown field 'agentz'; {POOL_FIELDS}",
+            f"unknown field 'agentz' (did you mean 'agents'?); {POOL_FIELDS}",
             id="no-such-field",
         ),
         pytest.param(
