@@ -6,6 +6,7 @@ import click
 
 from ccsim._version import __version__
 from ccsim.cli.commands import run, schema, validate
+from ccsim.cli.erlang import erlang
 
 __all__ = ["cli", "main"]
 
@@ -26,6 +27,7 @@ def cli() -> None:
 cli.add_command(run)
 cli.add_command(validate)
 cli.add_command(schema)
+cli.add_command(erlang)
 
 
 def main() -> None:

@@ -47,5 +47,10 @@ def make_executor(jobs: int | None = None) -> Executor:
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1:
         return InlineExecutor()
-    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        # The server imports the engine once; every worker forks with it loaded.
+        context.set_forkserver_preload(["ccsim.engine", "ccsim.experiments.runner"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)

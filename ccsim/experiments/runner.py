@@ -18,7 +18,7 @@ from ccsim.experiments.result import SimulationResult
 from ccsim.scenario.loader import load_scenario, scenario_hash
 from ccsim.scenario.schema import Scenario
 
-__all__ = ["Progress", "run_chunk", "simulate"]
+__all__ = ["Progress", "expected_contacts", "run_chunk", "simulate"]
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called as replications finish."""
@@ -34,6 +34,22 @@ def run_chunk(
         run_replication(scenario, seed, r, keep_contacts=keep)
         for r, keep in zip(replications, keep_contacts, strict=True)
     ]
+
+
+#: Below this many expected contacts in total, a run stays in this process: starting
+#: worker processes (about a second) would cost more than it saves.
+SERIAL_BELOW = 300_000
+
+
+def expected_contacts(scenario: Scenario) -> float:
+    """Expected number of arrivals in one replication (from the configured rates)."""
+    cal = scenario.calendar
+    hours = cal.interval_lengths() / 3600.0
+    total = 0.0
+    for ch in scenario.channels.values():
+        factors = [ch.arrivals.day_factor(d) for d in range(cal.days)]
+        total += float((ch.arrivals.base_rates(cal) * hours).sum()) * sum(factors)
+    return total
 
 
 def _chunks(n: int, workers: int) -> list[list[int]]:
@@ -60,8 +76,9 @@ def simulate(
     replications, seed
         Override the scenario's ``replications`` and ``seed``.
     jobs
-        Worker processes (1: run in this process; None: one per CPU). Ignored
-        when *executor* is given.
+        Worker processes (1: run in this process). None: one per CPU, except that
+        small runs (fewer than 300,000 expected contacts in all) stay in this
+        process. Ignored when *executor* is given.
     executor
         Any :class:`concurrent.futures.Executor`, e.g. a Dask
         ``Client.get_executor()``.
@@ -91,6 +108,8 @@ def simulate(
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     own = executor is None
+    if jobs is None and expected_contacts(scenario) * n < SERIAL_BELOW:
+        jobs = 1
     pool = make_executor(jobs) if executor is None else executor
     workers = getattr(pool, "_max_workers", 1) or 1
     runs: list[ReplicationResult] = []

@@ -123,7 +123,7 @@ class ArrivalSource(RearmableEvent):
         now = self.env.now
         cid = self.first + i
         self.arrival[cid] = now
-        self.arrive(cid, self.queue)
+        self.arrive(cid, self.queue, now)
         i += 1
         if i < len(self.times):
             self.i = i

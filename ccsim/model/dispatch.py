@@ -79,11 +79,11 @@ class Dispatcher:
 
     # --- contacts -----------------------------------------------------------------------
 
-    def arrive(self, cid: int, queue: ChannelQueue) -> None:
-        """Contact *cid* joins *queue*: an available agent takes it, or it waits."""
+    def arrive(self, cid: int, queue: ChannelQueue, now: float) -> None:
+        """Contact *cid* joins *queue* at *now*: an available agent takes it, or it waits."""
         agent = queue.select()
         if agent is not None:
-            self.start(agent, cid, queue)
+            self.start(agent, cid, queue, now)
             return
         queue.dq.append(cid)
         queue.waiting += 1
@@ -101,10 +101,9 @@ class Dispatcher:
             c.end[cid] = self.env.now
             self.queues[c.channel[cid]].waiting -= 1
 
-    def start(self, agent: Agent, cid: int, queue: ChannelQueue) -> None:
-        """*agent* takes contact *cid* of *queue* now."""
+    def start(self, agent: Agent, cid: int, queue: ChannelQueue, now: float) -> None:
+        """*agent* takes contact *cid* of *queue* at *now*."""
         pool = agent.pool
-        now = self.env.now
         load = agent.load
         handle = self._base[cid] * pool.efficiency[queue.code]
         if queue.chat:
@@ -113,7 +112,6 @@ class Dispatcher:
         else:
             units = pool.capacity
         slot = agent.free.pop()
-        slot.contact = cid
         slot.units = units
         agent.load = load = load + units
         agent.stamp += 1
@@ -134,12 +132,12 @@ class Dispatcher:
         agent.load -= slot.units
         agent.free.append(slot)
         agent.stamp += 1
-        self.find_work(agent)
+        self.find_work(agent, self.env.now)
 
     # --- agents -------------------------------------------------------------------------
 
-    def find_work(self, agent: Agent) -> None:
-        """*agent* has capacity: take the best waiting contact, else become available."""
+    def find_work(self, agent: Agent, now: float) -> None:
+        """*agent* has capacity at *now*: take the best waiting contact, else become available."""
         pool = agent.pool
         load = agent.load
         if agent.leaving or pool.to_release:
@@ -150,7 +148,6 @@ class Dispatcher:
             if load == 0:
                 self.go_off(agent)
             return
-        now = self.env.now
         for level in pool.levels:
             queue = _best_in_level(level, load, now) if len(level) > 1 else level[0]
             if queue is None or not queue.waiting:
@@ -159,7 +156,7 @@ class Dispatcher:
                 continue
             cid = queue.pop(now)
             if cid >= 0:
-                self.start(agent, cid, queue)
+                self.start(agent, cid, queue, now)
                 return
         if pool.closing:
             if load == 0:
@@ -175,7 +172,7 @@ class Dispatcher:
         agent.leaving = False
         pool.on_duty += 1
         self._log(pool.code, 1)
-        self.find_work(agent)
+        self.find_work(agent, self.env.now)
 
     def go_off(self, agent: Agent) -> None:
         """*agent* (holding nothing) goes off duty."""

@@ -57,7 +57,6 @@ class Slot(RearmableEvent):
     def __init__(self, env: simpy.Environment, agent: Agent, callback: Callable[[Any], None]):
         super().__init__(env, callback)
         self.agent = agent
-        self.contact = -1
         self.units = 1
 
 
@@ -150,6 +149,7 @@ class ChannelQueue:
         self.end = contacts.end
 
     def _expired(self, cid: int, now: float) -> bool:
+        """Record *cid* as abandoned if its patience ran out before *now*."""
         deadline = self.arrival[cid] + self.patience[cid]
         if deadline < now:
             self.outcome[cid] = ABANDONED
@@ -173,11 +173,19 @@ class ChannelQueue:
         """Remove and return the oldest contact still waiting at *now* (-1 if none)."""
         dq = self.dq
         outcome = self.outcome
+        arrival = self.arrival
+        patience = self.patience
         while dq:
             cid = dq.popleft()
-            if outcome[cid] == IN_SYSTEM and not self._expired(cid, now):
-                self.waiting -= 1
-                return cid
+            if outcome[cid] != IN_SYSTEM:
+                continue  # a tombstone left by a patience timer
+            self.waiting -= 1
+            deadline = arrival[cid] + patience[cid]
+            if deadline < now:  # gave up before an agent got here (lazy abandonment)
+                outcome[cid] = ABANDONED
+                self.end[cid] = deadline
+                continue
+            return cid
         return -1
 
     def settle(self, now: float) -> None:

@@ -5,8 +5,8 @@ value of a scenario). :meth:`AgentSelection.selector` is called once per channel
 queue at build time and returns the function the dispatcher calls on every
 arrival of that channel: ``select() -> Agent | None``. Selectors never scan all
 agents: each looks at the front of the availability deques of the pools that
-have the skill. The agent returned is still in its deque; the dispatcher's
-``start`` invalidates that entry.
+have the skill. Whether or not the agent returned is still in its deque, the
+dispatcher's ``start`` invalidates its entry (lazy deletion).
 
 Register a new policy with :func:`register_agent_selection`.
 """
@@ -54,15 +54,15 @@ def max_load(queue: ChannelQueue) -> int:
 
 
 def idle_agent_selector(pool: PoolState) -> Select:
-    """Fast path: the longest-idle agent of one pool (live channel)."""
+    """Fast path: the longest-idle agent of one pool (live channel), taken off its deque."""
     idle = pool.available[0]
+    popleft = idle.popleft
 
     def select() -> Agent | None:
         while idle:
-            stamp, agent = idle[0]
+            stamp, agent = popleft()
             if agent.stamp == stamp:
                 return agent
-            idle.popleft()
         return None
 
     return select
