@@ -83,6 +83,20 @@ class Calendar:
         k = np.clip(k, 0, self.intervals_per_day - 1)
         return day * self.intervals_per_day + k
 
+    def business_time(self, t: np.ndarray) -> np.ndarray:
+        """Opening time [s] elapsed from the start of the horizon until times *t* [s].
+
+        The business-hours wait of an item that arrived at ``a`` and was taken at
+        ``b`` is ``business_time(b) - business_time(a)``.
+        """
+        t = np.asarray(t, dtype=float)
+        if self.steady:
+            return t
+        span = self.close - self.open
+        day = np.floor(t / self.day_length)
+        inside = np.clip(t - day * self.day_length - self.open, 0.0, span)
+        return day * span + inside
+
     @property
     def end(self) -> float:
         """Closing time of the last day [s]."""

@@ -15,7 +15,10 @@ import numpy as np
 from ccsim.profiles import Calendar
 
 __all__ = [
+    "CAUSES",
     "CONTACT_FIELDS",
+    "ISSUE_OUTCOMES",
+    "NEXTS",
     "OUTCOMES",
     "RecordField",
     "RunRecords",
@@ -24,6 +27,26 @@ __all__ = [
 #: Contact outcome codes, in the order of their integer code.
 OUTCOMES = ("in_system", "answered", "abandoned", "deflected")
 IN_SYSTEM, ANSWERED, ABANDONED, DEFLECTED = range(4)
+
+#: Why a contact exists: a new issue, or a later contact about an existing one.
+CAUSES = ("new", "retry", "switch", "follow_up", "repeat")
+CAUSE_NEW, CAUSE_RETRY, CAUSE_SWITCH, CAUSE_FOLLOW_UP, CAUSE_REPEAT = range(5)
+
+#: What the journey decided after a contact (``next`` column).
+NEXTS = ("none", "resolved", "follow_up", "repeat", "retry", "switch", "lost", "open")
+(
+    NEXT_NONE,
+    NEXT_RESOLVED,
+    NEXT_FOLLOW_UP,
+    NEXT_REPEAT,
+    NEXT_RETRY,
+    NEXT_SWITCH,
+    NEXT_LOST,
+    NEXT_OPEN,
+) = range(8)
+
+#: Issue outcomes.
+ISSUE_OUTCOMES = ("open", "resolved", "lost")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +61,34 @@ class RecordField:
 
 CONTACT_FIELDS: tuple[RecordField, ...] = (
     RecordField("id", "int64", "", "Contact number within the replication (row order)."),
+    RecordField("issue", "int64", "", "Issue (customer question) the contact is about."),
+    RecordField("attempt", "int16", "", "1 for the first contact of the issue, then 2, 3, ..."),
+    RecordField("cause", "category", "", "new, retry, switch, follow_up or repeat."),
     RecordField("channel", "category", "", "Channel the contact arrived on."),
     RecordField(
-        "arrival", "float64", "s", "Time the contact joined the queue (after any self-service)."
+        "previous_channel",
+        "category",
+        "",
+        "Channel of the issue's previous contact; empty if none.",
+    ),
+    RecordField(
+        "previous_pool",
+        "category",
+        "",
+        "Pool that handled the issue's previous contact; empty if none or not handled.",
+    ),
+    RecordField("entered", "float64", "s", "Time the contact reached the channel."),
+    RecordField(
+        "self_service",
+        "category",
+        "",
+        "none, contained (resolved by self-service: deflected) or escalated (passed to agents).",
+    ),
+    RecordField(
+        "arrival",
+        "float64",
+        "s",
+        "Time the contact joined the agent queue (after any self-service).",
     ),
     RecordField("answer", "float64", "s", "Time an agent took it; NaN if never answered."),
     RecordField(
@@ -66,6 +114,13 @@ CONTACT_FIELDS: tuple[RecordField, ...] = (
         "Handle time actually spent (after efficiency and chat slowdown); NaN if not answered.",
     ),
     RecordField("wrap", "float64", "s", "After-contact work of the agent; NaN if not answered."),
+    RecordField(
+        "next",
+        "category",
+        "",
+        "What followed: resolved, follow_up, repeat, retry, switch, lost (gave up), "
+        "open (the next contact would fall after the horizon) or none (still in the system).",
+    ),
 )
 
 

@@ -1,8 +1,9 @@
 """Per-interval KPIs of one replication: by channel and by pool.
 
-A contact belongs to the interval in which it arrived (the usual workforce
-management convention). Level statistics (queue length, agents on duty, busy
-agents) are time averages over the interval.
+A contact belongs to the interval in which it reached the channel (the usual
+workforce management convention). Level statistics (queue length, agents on
+duty, busy agents) are time averages over the interval; ``queue_end`` is the
+number waiting (for a deferred channel: the backlog) at the interval's end.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ccsim.analysis.kpis import Derived, derive, pool_times
+from ccsim.analysis.kpis import Derived, derive
+from ccsim.analysis.pools import pool_times
 from ccsim.analysis.timeweighted import period_time_between
-from ccsim.records import ABANDONED, ANSWERED, RunRecords
+from ccsim.records import ABANDONED, ANSWERED, DEFLECTED, RunRecords
 from ccsim.scenario.schema import Scenario
 
 __all__ = ["channel_intervals", "pool_intervals"]
@@ -37,7 +39,7 @@ def _channel_block(
     d: Derived, records: RunRecords, code: int, within: float, n: int
 ) -> dict[str, np.ndarray]:
     sel = d.channel == code
-    idx = records.calendar.interval_index(d.arrival[sel])
+    idx = records.calendar.interval_index(d.entered[sel])
     out = d.outcome[sel]
     wait = d.wait[sel]
     ans = out == ANSWERED
@@ -50,11 +52,13 @@ def _channel_block(
 
     offered = count(np.ones(len(idx), dtype=bool))
     answered, abandoned = count(ans), count(ab)
+    deflected = count(out == DEFLECTED)
     within_t = count(ans & (np.nan_to_num(wait, nan=np.inf) <= within))
     return {
         "offered": offered,
         "answered": answered,
         "abandoned": abandoned,
+        "deflected": deflected,
         "service_level": _div(within_t, answered + abandoned),
         "service_level_answered": _div(within_t, answered),
         "asa": _div(count(ans, wait), answered),
@@ -73,11 +77,14 @@ def channel_intervals(records: RunRecords, scenario: Scenario) -> pd.DataFrame:
     frames = []
     for code, name in enumerate(records.channels):
         block = _channel_block(d, records, code, scenario.channels[name].service_level.within, n)
-        sel = d.channel == code
+        sel = (d.channel == code) & ~np.isnan(d.arrival)
         wait_end = d.arrival[sel] + np.nan_to_num(d.wait[sel], nan=0.0)
         still = np.isnan(d.wait[sel])
         wait_end[still] = records.end_time
         queue_time = period_time_between(d.arrival[sel], wait_end, bounds)[0::2]
+        interval_end = start + length
+        waiting_at_end = np.searchsorted(np.sort(d.arrival[sel]), interval_end, side="right")
+        waiting_at_end -= np.searchsorted(np.sort(wait_end), interval_end, side="right")
         frame = pd.DataFrame(
             {
                 "day": day,
@@ -86,6 +93,7 @@ def channel_intervals(records: RunRecords, scenario: Scenario) -> pd.DataFrame:
                 "channel": name,
                 **block,
                 "mean_queue": queue_time / length,
+                "queue_end": waiting_at_end.astype(float),
             }
         )
         frames.append(frame)

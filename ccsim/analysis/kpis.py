@@ -1,9 +1,13 @@
 """KPIs of one replication, computed from its records (design.md section 6).
 
-All functions are pure: records in, numbers or tables out. Times are seconds.
+All functions are pure: records in, numbers out. Times are seconds.
 Definitions (T = the channel's service-level ``within``):
 
-* ``service_level`` = answered within T / (answered + abandoned): abandons count against.
+* ``offered`` = contacts reaching the channel (including those self-service
+  deflects); ``offered = answered + abandoned + deflected + in_system``.
+* ``service_level`` = answered within T / (answered + abandoned): abandons count
+  against. For a deferred channel the wait is counted in opening hours only, and
+  items still in the backlog at the end whose age already exceeds T count against.
 * ``service_level_answered`` = answered within T / answered.
 * ``asa`` = mean wait of answered contacts; ``mean_wait`` = mean wait of answered
   and abandoned contacts (an abandoner waited until abandoning);
@@ -11,12 +15,20 @@ Definitions (T = the channel's service-level ``within``):
 * ``p_wait`` = share of answered + abandoned contacts that waited at all.
 * ``abandon_rate`` = abandoned / (answered + abandoned).
 * ``aht`` = mean handle time plus wrap-up of answered contacts.
-* ``occupancy`` = busy agent time / on-duty agent time (an agent holding at least
-  one chat counts as busy).
+* deferred channels also: ``backlog_end`` (items waiting when the run ends),
+  ``backlog_close`` (mean over days of the items waiting at closing time) and
+  ``oldest_age_end`` (opening-hours age of the oldest item at the end).
+* pools: ``occupancy`` = busy agent time / on-duty agent time (an agent holding at
+  least one chat counts as busy); ``agent_hours`` = paid hours (scheduled plus
+  overtime); ``cost`` = paid hours x cost per hour.
+* totals: ``cost`` = pools + self-service; ``cost_per_contact`` = cost / answered;
+  ``cost_per_resolved_issue`` = cost / resolved issues. Journey KPIs: see
+  :mod:`ccsim.analysis.journeys`.
 
 Contacts still in the system when the run ends are counted in ``in_system`` and
-left out of the ratios above. In a steady-state run only contacts arriving after
-the warm-up count, and pool times are measured after the warm-up.
+left out of the ratios above (except late deferred items). In a steady-state run
+only contacts reaching the channel after the warm-up count, and pool times are
+measured after the warm-up.
 """
 
 from __future__ import annotations
@@ -25,12 +37,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.analysis.timeweighted import merge_periods, period_time_between, step_time_between
+from ccsim.analysis.journeys import JOURNEY_METRICS, journey_metrics
+from ccsim.analysis.pools import paid_seconds, pool_times
 from ccsim.records import ABANDONED, ANSWERED, DEFLECTED, IN_SYSTEM, RunRecords
 from ccsim.scenario.schema import Scenario
 
 __all__ = [
     "CHANNEL_METRICS",
+    "DEFERRED_METRICS",
+    "JOURNEY_METRICS",
     "POOL_METRICS",
     "TOTAL_METRICS",
     "Derived",
@@ -54,13 +69,16 @@ CHANNEL_METRICS = (
     "aht",
     "max_wait",
 )
+DEFERRED_METRICS = ("backlog_end", "backlog_close", "oldest_age_end")
 POOL_METRICS = ("occupancy", "agent_hours", "available_hours", "busy_hours", "cost")
 TOTAL_METRICS = (
     "offered",
     "answered",
     "abandoned",
+    "deflected",
     "service_level",
     "abandon_rate",
+    "self_service_cost",
     "cost",
     "cost_per_contact",
     "cost_per_resolved_issue",
@@ -73,7 +91,9 @@ class Derived:
 
     channel: np.ndarray
     outcome: np.ndarray
+    entered: np.ndarray
     arrival: np.ndarray
+    answer: np.ndarray
     wait: np.ndarray
     work: np.ndarray
     counted: np.ndarray
@@ -93,8 +113,17 @@ def derive(records: RunRecords) -> Derived:
     work = np.where(answered, c["handle"] + c["wrap"], np.nan)
     cal = records.calendar
     start = cal.warmup if cal.steady else 0.0
-    counted = arrival >= start
-    return Derived(c["channel"], outcome, arrival, wait, work, counted, (start, records.end_time))
+    return Derived(
+        c["channel"],
+        outcome,
+        c["entered"],
+        arrival,
+        c["answer"],
+        wait,
+        work,
+        c["entered"] >= start,
+        (start, records.end_time),
+    )
 
 
 def _ratio(num: float, den: float) -> float:
@@ -105,8 +134,10 @@ def _mean(x: np.ndarray) -> float:
     return float(x.mean()) if len(x) else float("nan")
 
 
-def channel_metrics(d: Derived, mask: np.ndarray, within: float) -> dict[str, float]:
-    """The channel metrics over the contacts selected by *mask*."""
+def channel_metrics(
+    d: Derived, mask: np.ndarray, within: float
+) -> tuple[dict[str, float], int, int]:
+    """Channel metrics over the contacts in *mask*; plus SL numerator and denominator."""
     out = d.outcome[mask]
     wait = d.wait[mask]
     ans = out == ANSWERED
@@ -116,7 +147,7 @@ def channel_metrics(d: Derived, mask: np.ndarray, within: float) -> dict[str, fl
     w_ans = wait[ans]
     w_fin = wait[finished]
     within_t = int((w_ans <= within).sum())
-    return {
+    metrics = {
         "offered": float(len(out)),
         "answered": float(n_ans),
         "abandoned": float(n_ab),
@@ -132,109 +163,109 @@ def channel_metrics(d: Derived, mask: np.ndarray, within: float) -> dict[str, fl
         "aht": _mean(d.work[mask][ans]),
         "max_wait": float(w_fin.max()) if len(w_fin) else float("nan"),
     }
+    return metrics, within_t, n_ans + n_ab
 
 
-def busy_periods(records: RunRecords) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Busy periods per agent: ``(pool, start, end)``, chats of one agent merged."""
-    c = records.contacts
-    answered = c["outcome"] == ANSWERED
-    pool = c["pool"][answered].astype(np.int64)
-    agent = c["agent"][answered].astype(np.int64)
-    start = c["answer"][answered]
-    end = start + (c["handle"][answered] + c["wrap"][answered])  # the engine adds in this order
-    n_agents = int(agent.max()) + 1 if len(agent) else 1
-    g, s, e = merge_periods(pool * n_agents + agent, start, end)
-    return g // n_agents, s, e
-
-
-def pool_times(records: RunRecords, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Busy and on-duty agent time [s] per pool and window, shape (pools, windows)."""
-    n_pools = len(records.pools)
-    busy = np.zeros((n_pools, len(bounds) - 1))
-    on_duty = np.zeros_like(busy)
-    pool, start, end = busy_periods(records)
-    for p in range(n_pools):
-        sel = pool == p
-        busy[p] = period_time_between(start[sel], end[sel], bounds)
-        log = records.staffing_pool == p
-        on_duty[p] = step_time_between(
-            records.staffing_time[log], records.staffing_delta[log], bounds
-        )
-    return busy, on_duty
-
-
-def _paid_seconds(records: RunRecords, on_duty_total: np.ndarray) -> np.ndarray:
-    """Scheduled agent time plus overtime (on duty outside opening hours) per pool [s]."""
+def deferred_metrics(
+    d: Derived, mask: np.ndarray, within: float, records: RunRecords
+) -> tuple[dict[str, float], int, int]:
+    """Service level in opening hours and backlog KPIs of a deferred channel."""
     cal = records.calendar
-    lengths = np.tile(cal.interval_lengths(), cal.days)
-    if cal.steady:
-        starts = cal.interval_starts()
-        inside = np.clip(
-            np.minimum(starts + lengths, cal.close) - np.maximum(starts, cal.warmup), 0, None
-        )
-        return (records.scheduled * inside).sum(axis=1)
-    scheduled = (records.scheduled * lengths).sum(axis=1)
-    bounds = _interval_bounds(records)
-    opening = np.zeros(len(records.pools))
-    for p in range(len(records.pools)):
-        log = records.staffing_pool == p
-        in_intervals = step_time_between(
-            records.staffing_time[log], records.staffing_delta[log], bounds
-        )
-        opening[p] = in_intervals[0::2].sum()
-    return scheduled + np.maximum(on_duty_total - opening, 0.0)
-
-
-def _interval_bounds(records: RunRecords) -> np.ndarray:
-    """Alternating [interval start, interval end] boundaries of every opening interval."""
-    cal = records.calendar
-    starts = (
-        np.arange(cal.days)[:, None] * cal.day_length + cal.interval_starts()[None, :]
-    ).ravel()
-    ends = starts + np.tile(cal.interval_lengths(), cal.days)
-    return np.column_stack([starts, ends]).ravel()
+    metrics, _, _ = channel_metrics(d, mask, within)
+    ans = mask & (d.outcome == ANSWERED)
+    waiting = mask & (d.outcome == IN_SYSTEM) & ~np.isnan(d.arrival)
+    business_wait = cal.business_time(d.answer[ans]) - cal.business_time(d.arrival[ans])
+    end = records.end_time
+    age = cal.business_time(np.full(int(waiting.sum()), end)) - cal.business_time(
+        d.arrival[waiting]
+    )
+    within_t = int((business_wait <= within).sum())
+    late = int((age > within).sum())
+    closes = cal.day_length * np.arange(cal.days) + cal.close
+    arr = np.sort(d.arrival[mask & ~np.isnan(d.arrival)])
+    taken = np.sort(d.answer[ans])
+    at_close = np.searchsorted(arr, closes, side="right") - np.searchsorted(
+        taken, closes, side="right"
+    )
+    metrics.update(
+        {
+            "service_level": _ratio(within_t, int(ans.sum()) + late),
+            "service_level_answered": _ratio(within_t, int(ans.sum())),
+            "backlog_end": float(waiting.sum()),
+            "backlog_close": float(at_close.mean()) if len(at_close) else float("nan"),
+            "oldest_age_end": float(age.max()) if len(age) else 0.0,
+        }
+    )
+    return metrics, within_t, int(ans.sum()) + late
 
 
 def replication_kpis(records: RunRecords, scenario: Scenario) -> dict[tuple[str, str, str], float]:
     """Every KPI of one replication, keyed by ``(scope, name, metric)``.
 
-    *scope* is ``channel``, ``pool`` or ``total``; *name* the channel or pool name
-    (``all`` for totals).
+    *scope* is ``channel``, ``pool``, ``journey`` or ``total``; *name* the channel
+    or pool name (``all`` for totals and journeys).
     """
     d = derive(records)
     out: dict[tuple[str, str, str], float] = {}
-    within_all = 0
-    finished_all = 0
+    sl_num = sl_den = 0
+    ss_cost = 0.0
     for code, name in enumerate(records.channels):
         ch = scenario.channels[name]
         mask = (d.channel == code) & d.counted
-        for metric, value in channel_metrics(d, mask, ch.service_level.within).items():
-            out[("channel", name, metric)] = value
-        w = d.wait[mask][d.outcome[mask] == ANSWERED]
-        within_all += int((w <= ch.service_level.within).sum())
-        finished_all += int(
-            out[("channel", name, "answered")] + out[("channel", name, "abandoned")]
-        )
+        within = ch.service_level.within
+        if ch.kind == "deferred":
+            metrics, num, den = deferred_metrics(d, mask, within, records)
+        else:
+            metrics, num, den = channel_metrics(d, mask, within)
+        out.update({("channel", name, m): v for m, v in metrics.items()})
+        sl_num, sl_den = sl_num + num, sl_den + den
+        ss = scenario.self_service.get(name)
+        if ss is not None:
+            price = ss.cost_per_contact
+            price = scenario.costs.self_service_per_contact if price is None else price
+            ss_cost += price * metrics["offered"]
+    labour = _pool_kpis(records, scenario, d, out)
+    journeys = journey_metrics(records)
+    out.update({("journey", "all", m): v for m, v in journeys.items()})
+    total = labour + ss_cost
+    channels = records.channels
+
+    def total_of(metric: str) -> float:
+        return sum(out[("channel", n, metric)] for n in channels)
+
+    answered, abandoned = total_of("answered"), total_of("abandoned")
+    resolved = journeys["resolved"] * journeys["issues"]
+    out.update(
+        {
+            ("total", "all", "offered"): total_of("offered"),
+            ("total", "all", "answered"): answered,
+            ("total", "all", "abandoned"): abandoned,
+            ("total", "all", "deflected"): total_of("deflected"),
+            ("total", "all", "service_level"): _ratio(sl_num, sl_den),
+            ("total", "all", "abandon_rate"): _ratio(abandoned, answered + abandoned),
+            ("total", "all", "self_service_cost"): ss_cost,
+            ("total", "all", "cost"): total,
+            ("total", "all", "cost_per_contact"): _ratio(total, answered),
+            ("total", "all", "cost_per_resolved_issue"): _ratio(total, resolved),
+        }
+    )
+    return out
+
+
+def _pool_kpis(
+    records: RunRecords, scenario: Scenario, d: Derived, out: dict[tuple[str, str, str], float]
+) -> float:
+    """Add the pool KPIs to *out*; return the labour cost."""
     w0, w1 = d.window
     busy, on_duty = pool_times(records, np.array([w0, max(w1, w0)]))
-    paid = _paid_seconds(records, on_duty[:, 0])
-    total_cost = 0.0
+    paid = paid_seconds(records, on_duty[:, 0])
+    labour = 0.0
     for p, name in enumerate(records.pools):
         cost = paid[p] / 3600.0 * scenario.pools[name].cost_per_hour
-        total_cost += cost
+        labour += cost
         out[("pool", name, "occupancy")] = _ratio(busy[p, 0], on_duty[p, 0])
         out[("pool", name, "agent_hours")] = paid[p] / 3600.0
         out[("pool", name, "available_hours")] = on_duty[p, 0] / 3600.0
         out[("pool", name, "busy_hours")] = busy[p, 0] / 3600.0
         out[("pool", name, "cost")] = cost
-    answered = sum(out[("channel", n, "answered")] for n in records.channels)
-    abandoned = sum(out[("channel", n, "abandoned")] for n in records.channels)
-    out[("total", "all", "offered")] = sum(out[("channel", n, "offered")] for n in records.channels)
-    out[("total", "all", "answered")] = answered
-    out[("total", "all", "abandoned")] = abandoned
-    out[("total", "all", "service_level")] = _ratio(within_all, finished_all)
-    out[("total", "all", "abandon_rate")] = _ratio(abandoned, answered + abandoned)
-    out[("total", "all", "cost")] = total_cost
-    out[("total", "all", "cost_per_contact")] = _ratio(total_cost, answered)
-    out[("total", "all", "cost_per_resolved_issue")] = _ratio(total_cost, answered)
-    return out
+    return labour

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.analysis.kpis import derive
-from ccsim.records import ANSWERED, OUTCOMES, RunRecords
+from ccsim.records import ANSWERED, CAUSES, NEXTS, OUTCOMES, RunRecords
 
 __all__ = ["contacts_frame"]
 
@@ -21,10 +21,19 @@ def contacts_frame(records: RunRecords) -> pd.DataFrame:
     d = derive(records)
     answered = c["outcome"] == ANSWERED
     end = np.where(answered, c["answer"] + c["handle"], c["end"])
+    escalated = (c["ss_time"] > 0) & ~np.isnan(c["arrival"])
+    self_service = np.where(c["contained"] == 1, 1, np.where(escalated, 2, 0))
     return pd.DataFrame(
         {
             "id": np.arange(records.n_contacts, dtype=np.int64),
+            "issue": c["issue"].astype(np.int64),
+            "attempt": c["attempt"].astype(np.int16),
+            "cause": _categorical(c["cause"], list(CAUSES)),
             "channel": _categorical(c["channel"], records.channels),
+            "previous_channel": _categorical(c["prev_channel"], records.channels),
+            "previous_pool": _categorical(c["prev_pool"], records.pools),
+            "entered": c["entered"],
+            "self_service": _categorical(self_service, ["none", "contained", "escalated"]),
             "arrival": c["arrival"],
             "answer": c["answer"],
             "end": end,
@@ -34,5 +43,6 @@ def contacts_frame(records: RunRecords) -> pd.DataFrame:
             "wait": d.wait,
             "handle": c["handle"],
             "wrap": np.where(answered, c["wrap"], np.nan),
+            "next": _categorical(c["next"], list(NEXTS)),
         }
     )

@@ -42,7 +42,8 @@ def period_time_between(start: np.ndarray, end: np.ndarray, bounds: np.ndarray) 
     na = np.searchsorted(a, bounds, side="left")
     nb = np.searchsorted(b, bounds, side="left")
     total = (na * bounds - cum_a[na]) - (nb * bounds - cum_b[nb])
-    return np.diff(total)
+    # Differences of cumulative sums can come out a few ulps below zero.
+    return np.maximum(np.diff(total), 0.0)
 
 
 def step_time_between(

@@ -18,7 +18,8 @@ from ccsim.scenario.schema import Scenario
 
 __all__ = ["SimulationResult"]
 
-_SCOPE_KEYS = {"channel": "channels", "pool": "pools", "total": "totals"}
+_SCOPE_KEYS = {"channel": "channels", "pool": "pools", "journey": "journeys", "total": "totals"}
+_UNNAMED = {"journey", "total"}
 
 
 @dataclass(slots=True)
@@ -91,11 +92,12 @@ class SimulationResult:
             "replications": self.replications,
             "channels": {},
             "pools": {},
+            "journeys": {},
             "totals": {},
         }
         for row in self.summary().itertuples(index=False):
             section = out[_SCOPE_KEYS[row.scope]]
-            target = section if row.scope == "total" else section.setdefault(row.name, {})
+            target = section if row.scope in _UNNAMED else section.setdefault(row.name, {})
             target[row.metric] = {"mean": row.mean, "ci95": [row.ci_low, row.ci_high]}
         return out
 

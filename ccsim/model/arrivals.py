@@ -10,7 +10,7 @@ stream in every scenario that shares the seed: common random numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import simpy
@@ -20,6 +20,7 @@ from ccsim.model.dispatch import Dispatcher
 from ccsim.model.entities import ChannelQueue, RearmableEvent
 from ccsim.profiles import Calendar, poisson_arrival_times
 from ccsim.rng import RandomStreams
+from ccsim.scenario.journeys import SelfService
 from ccsim.scenario.schema import Channel
 
 __all__ = ["ArrivalSource", "arrival_blocks"]
@@ -38,26 +39,55 @@ def _chunks(calendar: Calendar, rate: float) -> list[tuple[np.ndarray, np.ndarra
     return [(starts[i : i + step], lengths[i : i + step]) for i in range(0, len(starts), step)]
 
 
+def _attributes(
+    name: str, channel: Channel, ss: SelfService | None, journeys: bool, streams: RandomStreams
+) -> Callable[[int], dict[str, np.ndarray]]:
+    """A function drawing the per-contact attributes of *n* new contacts of a channel."""
+    rng_handle = streams.get(f"handle/{name}")
+    rng_wrap = streams.get(f"wrap/{name}")
+    rng_patience = streams.get(f"patience/{name}")
+    rng_ss = streams.get(f"selfservice/{name}")
+    rng_journey = streams.get(f"journey/{name}")
+
+    def draw(n: int) -> dict[str, np.ndarray]:
+        out = {"base_handle": channel.handle_time.sample(rng_handle, n)}
+        if channel.wrap_up is not None:
+            out["wrap"] = channel.wrap_up.sample(rng_wrap, n)
+        if channel.patience is not None:
+            out["patience"] = channel.patience.sample(rng_patience, n)
+        if ss is not None:
+            out["contained"] = rng_ss.random(n) < ss.containment
+            out["ss_time"] = ss.duration.sample(rng_ss, n)
+        if journeys:
+            out["u_abandon"] = rng_journey.random(n)
+            out["u_answer"] = rng_journey.random(n)
+        return out
+
+    return draw
+
+
 def arrival_blocks(
     name: str,
     code: int,
     channel: Channel,
+    base: np.ndarray,
     calendar: Calendar,
     streams: RandomStreams,
     contacts: ContactTable,
+    ss: SelfService | None = None,
+    journeys: bool = False,
 ) -> Iterator[tuple[int, list[float]]]:
     """Yield ``(first_contact_id, arrival_times)`` block after block, adding the contacts.
 
+    *base* is the rate per interval of the day [contacts/h] before day factors.
     Random streams: ``arrivals/<name>`` (times), ``busyness/<name>`` (day factor),
-    ``handle/<name>``, ``wrap/<name>``, ``patience/<name>``.
+    ``handle/<name>``, ``wrap/<name>``, ``patience/<name>``, ``selfservice/<name>``
+    and ``journey/<name>`` (the per-contact draws).
     """
     arr = channel.arrivals
     rng = streams.get(f"arrivals/{name}")
     rng_busy = streams.get(f"busyness/{name}")
-    rng_handle = streams.get(f"handle/{name}")
-    rng_wrap = streams.get(f"wrap/{name}")
-    rng_patience = streams.get(f"patience/{name}")
-    base = arr.base_rates(calendar)
+    attributes = _attributes(name, channel, ss, journeys, streams)
     cv = arr.overdispersion
     fixed = None if arr.times is None else np.sort(np.asarray(arr.times, dtype=float))
     for day in range(calendar.days):
@@ -72,24 +102,20 @@ def arrival_blocks(
                 times = offset + calendar.open + fixed
             else:
                 assert starts is not None and lengths is not None
-                rates = base[k0 : k0 + len(starts)] * factor
+                rates = np.maximum(base[k0 : k0 + len(starts)], 0.0) * factor
                 k0 += len(starts)
                 times = poisson_arrival_times(rng, rates, offset + starts, lengths)
-            n = len(times)
-            if n == 0:
+            if len(times) == 0:
                 continue
-            handle = channel.handle_time.sample(rng_handle, n)
-            wrap = np.zeros(n) if channel.wrap_up is None else channel.wrap_up.sample(rng_wrap, n)
-            patience = (
-                np.full(n, np.inf)
-                if channel.patience is None
-                else channel.patience.sample(rng_patience, n)
-            )
-            yield contacts.add_block(code, times, handle, wrap, patience), times.tolist()
+            yield contacts.add_block(code, times, **attributes(len(times))), times.tolist()
 
 
 class ArrivalSource(RearmableEvent):
-    """The arrival stream of one channel: one event, re-armed for every arrival."""
+    """The arrival stream of one channel: one event, re-armed for every arrival.
+
+    Without self-service, an arriving contact joins the queue at once (the fast
+    path); with it, *enter* (the journey engine) takes over.
+    """
 
     def __init__(
         self,
@@ -97,11 +123,14 @@ class ArrivalSource(RearmableEvent):
         queue: ChannelQueue,
         dispatcher: Dispatcher,
         blocks: Iterator[tuple[int, list[float]]],
+        enter: Callable[[int, ChannelQueue, float], None] | None = None,
     ) -> None:
         super().__init__(env, self.fire)
         self.queue = queue
         self.arrive = dispatcher.arrive
+        self.enter = enter
         self.arrival = dispatcher.contacts.arrival
+        self.entered = dispatcher.contacts.entered
         self._schedule = env.schedule
         self.blocks = blocks
         self.first = 0
@@ -122,8 +151,12 @@ class ArrivalSource(RearmableEvent):
         i = self.i
         now = self.env.now
         cid = self.first + i
-        self.arrival[cid] = now
-        self.arrive(cid, self.queue, now)
+        if self.enter is None:
+            self.entered[cid] = now
+            self.arrival[cid] = now
+            self.arrive(cid, self.queue, now)
+        else:
+            self.enter(cid, self.queue, now)
         i += 1
         if i < len(self.times):
             self.i = i

@@ -15,6 +15,7 @@ from ccsim.model.arrivals import ArrivalSource, arrival_blocks
 from ccsim.model.contacts import ContactTable
 from ccsim.model.dispatch import Dispatcher
 from ccsim.model.entities import ChannelQueue, PoolState
+from ccsim.model.journeys import JourneyEngine
 from ccsim.model.routing import AGENT_SELECTION
 from ccsim.model.staffing import staffing_plan, staffing_process
 from ccsim.records import RunRecords
@@ -39,7 +40,6 @@ class Model:
         self.calendar = scenario.calendar
         self.env = simpy.Environment()
         self.contacts = ContactTable()
-        channels = list(scenario.channels)
         self.queues = [
             ChannelQueue(
                 i,
@@ -51,33 +51,30 @@ class Model:
             )
             for i, (name, ch) in enumerate(scenario.channels.items())
         ]
-        self.pools: list[PoolState] = []
-        for p, (name, pool) in enumerate(scenario.pools.items()):
-            codes = {channels.index(c): prio for c, prio in pool.skills.items()}
-            capacity = max(
-                [self.queues[c].concurrency for c in codes if self.queues[c].kind == "chat"],
-                default=1,
-            )
-            efficiency = [pool.efficiency.get(name, 1.0) for name in channels]
-            state = PoolState(p, name, capacity, _levels(codes, self.queues), efficiency, codes)
-            state.fill = scenario.routing.chat_assignment == "fill"
-            self.pools.append(state)
-            for c in codes:
-                self.queues[c].pools.append(state)
+        self.pools = _pools(scenario, self.queues)
         self.dispatcher = Dispatcher(self.env, self.contacts, self.queues, self.pools)
         policy = AGENT_SELECTION[scenario.routing.agent_selection]()
         for queue in self.queues:
             queue.select = policy.selector(queue)
         self.scheduled, self.available = staffing_plan(scenario, self.calendar, streams)
-        self.sources = [
-            ArrivalSource(
-                self.env,
-                q,
-                self.dispatcher,
-                arrival_blocks(q.name, q.code, ch, self.calendar, streams, self.contacts),
+        self.journeys = _journeys(self, streams)
+        rates = scenario.base_rates()
+        self.sources = []
+        for q, ch in zip(self.queues, scenario.channels.values(), strict=True):
+            ss = scenario.self_service.get(q.name)
+            blocks = arrival_blocks(
+                q.name,
+                q.code,
+                ch,
+                rates[q.name],
+                self.calendar,
+                streams,
+                self.contacts,
+                ss,
+                journeys=self.journeys is not None,
             )
-            for q, ch in zip(self.queues, scenario.channels.values(), strict=True)
-        ]
+            enter = self.journeys.enter if ss is not None and self.journeys else None
+            self.sources.append(ArrivalSource(self.env, q, self.dispatcher, blocks, enter))
 
     def run(self) -> RunRecords:
         """Run the horizon (and the drain after the last closing) and collect the records."""
@@ -103,6 +100,49 @@ class Model:
             scheduled=self.scheduled,
             end_time=float(env.now),
         )
+
+
+def _pools(scenario: Scenario, queues: list[ChannelQueue]) -> list[PoolState]:
+    channels = list(scenario.channels)
+    routing = scenario.routing
+    pools: list[PoolState] = []
+    for p, (name, pool) in enumerate(scenario.pools.items()):
+        codes = {channels.index(c): prio for c, prio in pool.skills.items()}
+        capacity = max([queues[c].concurrency for c in codes if queues[c].chat], default=1)
+        efficiency = [pool.efficiency.get(ch, 1.0) for ch in channels]
+        state = PoolState(p, name, capacity, _levels(codes, queues), efficiency, codes)
+        state.fill = routing.chat_assignment == "fill"
+        state.reserve = routing.live_reserve
+        state.defer_rule = routing.deferred_when_no_live_waiting
+        pools.append(state)
+        for c in codes:
+            queues[c].pools.append(state)
+    return pools
+
+
+def _journeys(model: Model, streams: RandomStreams) -> JourneyEngine | None:
+    """The journey engine, if the scenario needs one; marks the queues it must hear from."""
+    sc = model.scenario
+    j = sc.journeys
+    if not (sc.self_service or j.active or j.context_loss.handle_factor != 1.0):
+        return None
+    engine = JourneyEngine(
+        model.env,
+        sc,
+        model.calendar,
+        model.contacts,
+        model.queues,
+        streams,
+        model.dispatcher.arrive,
+    )
+    model.dispatcher.journeys = engine
+    context = j.context_loss.handle_factor != 1.0
+    for q in model.queues:
+        rules = engine.rules[q.code]
+        q.hooked = context or rules.follow_p > 0 or rules.fcr < 1.0
+        q.abandon_hook = j.reacts_to_abandonment(q.name)
+        q.lazy = not q.abandon_hook
+    return engine
 
 
 def build(scenario: Scenario, streams: RandomStreams) -> Model:

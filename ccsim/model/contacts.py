@@ -2,9 +2,10 @@
 
 A contact is a row number into compact :class:`array.array` columns, not an
 object: creating a million contacts costs a few array appends each, and the
-columns become numpy arrays without copying at the end of the run.
-Per-contact random attributes (base handle time, wrap-up, patience) are written
-in blocks when arrivals are generated, so the hot path only reads them.
+columns become numpy arrays without copying at the end of the run. Per-contact
+random attributes (base handle time, wrap-up, patience, self-service outcome,
+journey draws) are written in blocks when arrivals are generated, so the hot
+path only reads them.
 """
 
 from __future__ import annotations
@@ -13,82 +14,114 @@ from array import array
 
 import numpy as np
 
-from ccsim.records import IN_SYSTEM
+from ccsim.records import CAUSE_NEW, IN_SYSTEM, NEXT_NONE
 
-__all__ = ["ContactTable"]
+__all__ = ["COLUMNS", "ContactTable"]
 
 _NAN = float("nan")
 
-# name -> array typecode. 'channel' etc. hold small integer codes.
-_COLUMNS = {
-    "arrival": "d",
-    "channel": "h",
-    "base_handle": "d",
-    "wrap": "d",
-    "patience": "d",
-    "answer": "d",
-    "end": "d",
-    "handle": "d",
-    "outcome": "b",
-    "pool": "h",
-    "agent": "i",
+#: name -> (array typecode, value for a new row when not given)
+COLUMNS: dict[str, tuple[str, float]] = {
+    "entered": ("d", _NAN),  # time the contact reached the channel (before self-service)
+    "arrival": ("d", _NAN),  # time it joined the agent queue
+    "channel": ("h", 0),
+    "base_handle": ("d", _NAN),
+    "wrap": ("d", 0.0),
+    "patience": ("d", float("inf")),
+    "ss_time": ("d", 0.0),  # time spent in self-service
+    "contained": ("b", 0),  # self-service resolved it
+    "u_abandon": ("d", 1.0),  # journey draw used if it abandons
+    "u_answer": ("d", 1.0),  # journey draw used if it is answered
+    "answer": ("d", _NAN),
+    "end": ("d", _NAN),
+    "handle": ("d", _NAN),
+    "outcome": ("b", IN_SYSTEM),
+    "pool": ("h", -1),
+    "agent": ("i", -1),
+    "issue": ("i", -1),
+    "attempt": ("h", 1),
+    "cause": ("b", CAUSE_NEW),
+    "prev_channel": ("h", -1),
+    "prev_pool": ("h", -1),
+    "ctx_pool": ("h", -1),  # pool and agent that last handled the issue before this contact
+    "ctx_agent": ("i", -1),
+    "next": ("b", NEXT_NONE),  # what the journey decided after this contact
 }
+_DTYPES = {"d": np.float64, "h": np.int16, "b": np.int8, "i": np.int32}
 
 
 class ContactTable:
     """Columns of per-contact state and results, indexed by contact id."""
 
-    __slots__ = tuple(_COLUMNS)
+    __slots__ = ("_n_issues", *COLUMNS)
 
+    entered: array[float]
     arrival: array[float]
     channel: array[int]
     base_handle: array[float]
     wrap: array[float]
     patience: array[float]
+    ss_time: array[float]
+    contained: array[int]
+    u_abandon: array[float]
+    u_answer: array[float]
     answer: array[float]
     end: array[float]
     handle: array[float]
     outcome: array[int]
     pool: array[int]
     agent: array[int]
+    issue: array[int]
+    attempt: array[int]
+    cause: array[int]
+    prev_channel: array[int]
+    prev_pool: array[int]
+    ctx_pool: array[int]
+    ctx_agent: array[int]
+    next: array[int]
 
     def __init__(self) -> None:
-        for name, code in _COLUMNS.items():
+        for name, (code, _) in COLUMNS.items():
             setattr(self, name, array(code))
+        self._n_issues = 0
 
     def __len__(self) -> int:
-        return len(self.arrival)
+        return len(self.outcome)
 
-    def add_block(
-        self,
-        channel: int,
-        arrival: np.ndarray,
-        base_handle: np.ndarray,
-        wrap: np.ndarray,
-        patience: np.ndarray,
-    ) -> int:
-        """Append ``len(arrival)`` new contacts of *channel*; return the first id."""
-        first = len(self.arrival)
-        n = len(arrival)
-        self.arrival.frombytes(np.asarray(arrival, dtype=np.float64).tobytes())
-        self.base_handle.frombytes(np.asarray(base_handle, dtype=np.float64).tobytes())
-        self.wrap.frombytes(np.asarray(wrap, dtype=np.float64).tobytes())
-        self.patience.frombytes(np.asarray(patience, dtype=np.float64).tobytes())
-        self.channel.frombytes(np.full(n, channel, dtype=np.int16).tobytes())
-        nan = np.full(n, _NAN).tobytes()
-        self.answer.frombytes(nan)
-        self.end.frombytes(nan)
-        self.handle.frombytes(nan)
-        self.outcome.frombytes(np.full(n, IN_SYSTEM, dtype=np.int8).tobytes())
-        self.pool.frombytes(np.full(n, -1, dtype=np.int16).tobytes())
-        self.agent.frombytes(np.full(n, -1, dtype=np.int32).tobytes())
+    @property
+    def n_issues(self) -> int:
+        """Number of issues opened so far."""
+        return self._n_issues
+
+    def add_block(self, channel: int, entered: np.ndarray, **given: np.ndarray) -> int:
+        """Append ``len(entered)`` new contacts, each opening a new issue; return the first id.
+
+        Columns not in *given* get their default value.
+        """
+        first = len(self)
+        n = len(entered)
+        given["entered"] = entered
+        given["channel"] = np.full(n, channel)
+        given["issue"] = np.arange(self._n_issues, self._n_issues + n)
+        self._n_issues += n
+        for name, (code, default) in COLUMNS.items():
+            values = given.get(name)
+            block = np.full(n, default) if values is None else values
+            getattr(self, name).frombytes(np.asarray(block, dtype=_DTYPES[code]).tobytes())
         return first
 
+    def add_one(self, **values: float) -> int:
+        """Append one contact (a later contact of an existing issue); return its id."""
+        cid = len(self)
+        for name, (_code, default) in COLUMNS.items():
+            getattr(self, name).append(values.get(name, default))
+        return cid
+
     def columns(self) -> dict[str, np.ndarray]:
-        """The columns as numpy arrays (views on the same memory)."""
-        out: dict[str, np.ndarray] = {}
-        for name, code in _COLUMNS.items():
-            col = getattr(self, name)
-            dtype = {"d": np.float64, "h": np.int16, "b": np.int8, "i": np.int32}[code]
-            out[name] = np.frombuffer(col, dtype=dtype) if len(col) else np.empty(0, dtype)
-        return out
+        """The columns as numpy arrays (views on the same memory; the table is finished)."""
+        return {
+            name: np.frombuffer(getattr(self, name), dtype=_DTYPES[code])
+            if len(self)
+            else np.empty(0, _DTYPES[code])
+            for name, (code, _) in COLUMNS.items()
+        }

@@ -73,6 +73,7 @@ class Dispatcher:
         self._agent = contacts.agent
         self._base = contacts.base_handle
         self._wrap = contacts.wrap
+        self.journeys: Any = None  # the JourneyEngine, when the scenario has journeys
         self.staff_time: array[float] = array("d")
         self.staff_pool: array[int] = array("h")
         self.staff_delta: array[int] = array("b")
@@ -97,9 +98,13 @@ class Dispatcher:
         cid = timer.contact
         c = self.contacts
         if c.outcome[cid] == IN_SYSTEM:
+            now = self.env.now
             c.outcome[cid] = ABANDONED
-            c.end[cid] = self.env.now
-            self.queues[c.channel[cid]].waiting -= 1
+            c.end[cid] = now
+            queue = self.queues[c.channel[cid]]
+            queue.waiting -= 1
+            if queue.abandon_hook:
+                self.journeys.abandoned(cid, now)
 
     def start(self, agent: Agent, cid: int, queue: ChannelQueue, now: float) -> None:
         """*agent* takes contact *cid* of *queue* at *now*."""
@@ -111,6 +116,11 @@ class Dispatcher:
             units = 1
         else:
             units = pool.capacity
+        if queue.hooked:
+            handle = self.journeys.started(cid, queue, agent, now, handle)
+        if agent.idle:
+            agent.idle = False
+            pool.n_idle -= 1
         slot = agent.free.pop()
         slot.units = units
         agent.load = load = load + units
@@ -149,10 +159,12 @@ class Dispatcher:
                 self.go_off(agent)
             return
         for level in pool.levels:
-            queue = _best_in_level(level, load, now) if len(level) > 1 else level[0]
+            queue = _best_in_level(pool, level, load, now) if len(level) > 1 else level[0]
             if queue is None or not queue.waiting:
                 continue
             if load and (not queue.chat or load >= queue.concurrency):
+                continue
+            if queue.deferred and not _may_defer(pool, now):
                 continue
             cid = queue.pop(now)
             if cid >= 0:
@@ -163,6 +175,9 @@ class Dispatcher:
                 self.go_off(agent)
             return
         agent.idle_since = now
+        if load == 0:
+            agent.idle = True
+            pool.n_idle += 1
         pool.available[load].append((agent.stamp, agent))
 
     def go_on(self, agent: Agent) -> None:
@@ -179,6 +194,9 @@ class Dispatcher:
         pool = agent.pool
         if agent.leaving:
             pool.n_leaving -= 1
+        if agent.idle:
+            agent.idle = False
+            pool.n_idle -= 1
         agent.on_duty = False
         agent.leaving = False
         agent.stamp += 1
@@ -192,12 +210,32 @@ class Dispatcher:
         self.staff_delta.append(delta)
 
 
-def _best_in_level(level: list[ChannelQueue], load: int, now: float) -> ChannelQueue | None:
+def _may_defer(pool: PoolState, now: float) -> bool:
+    """Whether an agent of *pool* (not counted as idle) may start deferred work now.
+
+    Not after closing; not while a live or chat contact of the pool's skills waits
+    (``deferred_when_no_live_waiting``); not unless ``live_reserve`` other agents of
+    the pool stay idle.
+    """
+    if pool.closing or pool.n_idle < pool.reserve:
+        return False
+    if pool.defer_rule:
+        for q in pool.live_queues:
+            if q.waiting and q.head(now) >= 0:
+                return False
+    return True
+
+
+def _best_in_level(
+    pool: PoolState, level: list[ChannelQueue], load: int, now: float
+) -> ChannelQueue | None:
     """Of queues with equal priority, the one whose oldest waiting contact came first."""
     best: ChannelQueue | None = None
     best_arrival = INF
     for queue in level:
         if not queue.waiting or (load and (not queue.chat or load >= queue.concurrency)):
+            continue
+        if queue.deferred and not _may_defer(pool, now):
             continue
         head = queue.head(now)
         if head >= 0 and queue.arrival[head] < best_arrival:

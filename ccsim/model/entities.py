@@ -79,9 +79,21 @@ class Agent:
         Changes whenever the agent leaves an availability deque (lazy deletion).
     idle_since
         Time the agent last entered an availability deque [s].
+    idle
+        True while the agent holds nothing and waits for work (counted in ``n_idle``).
     """
 
-    __slots__ = ("free", "idle_since", "leaving", "load", "number", "on_duty", "pool", "stamp")
+    __slots__ = (
+        "free",
+        "idle",
+        "idle_since",
+        "leaving",
+        "load",
+        "number",
+        "on_duty",
+        "pool",
+        "stamp",
+    )
 
     def __init__(self, pool: PoolState, number: int) -> None:
         self.pool = pool
@@ -92,6 +104,7 @@ class Agent:
         self.leaving = False
         self.stamp = 0
         self.idle_since = 0.0
+        self.idle = False
 
 
 class ChannelQueue:
@@ -106,12 +119,15 @@ class ChannelQueue:
     """
 
     __slots__ = (
+        "abandon_hook",
         "arrival",
         "chat",
         "code",
         "concurrency",
+        "deferred",
         "dq",
         "end",
+        "hooked",
         "kind",
         "lazy",
         "name",
@@ -136,6 +152,9 @@ class ChannelQueue:
         self.name = name
         self.kind = kind
         self.chat = kind == "chat"
+        self.deferred = kind == "deferred"
+        self.hooked = False  # the journey engine sees every answered contact
+        self.abandon_hook = False  # ... and every abandonment (then lazy is False)
         self.concurrency = concurrency
         self.slowdown = slowdown
         self.dq: deque[int] = deque()
@@ -212,15 +231,19 @@ class PoolState:
         "capacity",
         "closing",
         "code",
+        "defer_rule",
         "efficiency",
         "fill",
         "levels",
+        "live_queues",
+        "n_idle",
         "n_leaving",
         "n_skills",
         "name",
         "off",
         "on_duty",
         "priority",
+        "reserve",
         "target",
         "to_release",
     )
@@ -250,6 +273,10 @@ class PoolState:
         self.n_leaving = 0
         self.closing = False
         self.fill = True
+        self.n_idle = 0
+        self.reserve = 0
+        self.defer_rule = True
+        self.live_queues = [q for level in levels for q in level if not q.deferred]
 
     def first_available(self, max_load: int) -> tuple[int, Agent | None]:
         """An available agent holding fewer than *max_load* units, longest-available first.

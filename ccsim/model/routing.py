@@ -68,6 +68,15 @@ def idle_agent_selector(pool: PoolState) -> Select:
     return select
 
 
+def may_take(pool: PoolState, queue: ChannelQueue) -> bool:
+    """Whether an idle agent of *pool* may take an arriving contact of *queue*.
+
+    Deferred work needs ``live_reserve`` other idle agents to remain (an idle agent
+    means no live contact of the pool's skills is waiting).
+    """
+    return not queue.deferred or (pool.n_idle > pool.reserve and not pool.closing)
+
+
 @register_agent_selection("longest_idle")
 class LongestIdle:
     """The least-loaded agent, then the one available longest, across all eligible pools.
@@ -79,13 +88,15 @@ class LongestIdle:
     def selector(self, queue: ChannelQueue) -> Select:
         pools = list(queue.pools)
         limit = max_load(queue)
-        if len(pools) == 1 and limit == 1:
+        if len(pools) == 1 and limit == 1 and not queue.deferred:
             return idle_agent_selector(pools[0])
 
         def select() -> Agent | None:
             best: Agent | None = None
             best_key = (limit, float("inf"))
             for pool in pools:
+                if not may_take(pool, queue):
+                    continue
                 load, agent = pool.first_available(limit)
                 if agent is not None and (load, agent.idle_since) < best_key:
                     best, best_key = agent, (load, agent.idle_since)
@@ -107,11 +118,13 @@ class SpecialistsFirst:
         code = queue.code
         pools = sorted(queue.pools, key=lambda p: (p.priority[code], p.n_skills, p.code))
         limit = max_load(queue)
-        if len(pools) == 1 and limit == 1:
+        if len(pools) == 1 and limit == 1 and not queue.deferred:
             return idle_agent_selector(pools[0])
 
         def select() -> Agent | None:
             for pool in pools:
+                if not may_take(pool, queue):
+                    continue
                 agent = pool.first_available(limit)[1]
                 if agent is not None:
                     return agent

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from ccsim.distributions import Distribution
 from ccsim.profiles import DAY, Calendar
+from ccsim.scenario.journeys import Journeys, SelfService, check_journeys
 from ccsim.units import ClockTime, Duration, PositiveDuration, Probability, Rate, format_clock
 
 __all__ = [
@@ -262,7 +263,10 @@ class Arrivals(_Frozen):
         return 1.0 if self.day_factors is None else self.day_factors[day]
 
 
-ChannelKind = Literal["live", "chat"]
+ChannelKind = Literal["live", "chat", "deferred"]
+
+#: Service-level target of a deferred channel when none is given: 90% within 24 business hours.
+DEFERRED_SERVICE_LEVEL = {"target": 0.9, "within": 86400.0}
 
 
 class Channel(_Frozen):
@@ -271,9 +275,12 @@ class Channel(_Frozen):
     ``kind: live`` (voice, video): one contact per agent, customers abandon when
     their patience runs out. ``kind: chat``: an agent holds up to ``concurrency``
     chats; each extra chat held stretches handle times by ``concurrency_slowdown``.
+    ``kind: deferred`` (email, social and WhatsApp messages): no abandonment; the
+    backlog carries over to the next opening day; the service level counts the
+    wait in opening hours only (default target: 90% within 24 business hours).
     """
 
-    kind: ChannelKind = Field(default="live", description="live | chat")
+    kind: ChannelKind = Field(default="live", description="live | chat | deferred")
     arrivals: Arrivals
     handle_time: Distribution = Field(description="Handle (talk) time distribution [s].")
     wrap_up: Distribution | None = Field(
@@ -289,6 +296,14 @@ class Channel(_Frozen):
     concurrency_slowdown: float = Field(
         default=0.0, ge=0, le=5, description="Chat: +share of handle time per extra chat held."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deferred_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "deferred":
+            data = dict(data)
+            data.setdefault("service_level", dict(DEFERRED_SERVICE_LEVEL))
+        return data
 
 
 # --- pools --------------------------------------------------------------------------------
@@ -365,6 +380,18 @@ class Routing(_Frozen):
     agent_selection: Literal["longest_idle", "specialists_first"] = Field(
         default="longest_idle", description="Which available agent takes an arriving contact."
     )
+    deferred_when_no_live_waiting: bool = Field(
+        default=True,
+        description="An agent takes deferred work (email) only while no live or chat contact "
+        "of its pool's skills waits.",
+    )
+    live_reserve: int = Field(
+        default=0,
+        ge=0,
+        strict=True,
+        description="Deferred work is taken only while at least this many other agents of the "
+        "pool stay idle for live contacts.",
+    )
     chat_assignment: Literal["fill", "spread"] = Field(
         default="fill",
         description="fill: a new chat goes to an agent already chatting (below concurrency) "
@@ -377,6 +404,9 @@ class Costs(_Frozen):
     """Cost settings."""
 
     currency: str = Field(default="EUR", max_length=8)
+    self_service_per_contact: float = Field(
+        default=0.0, ge=0, description="Cost of a contact entering self-service (default)."
+    )
 
 
 # --- the scenario ----------------------------------------------------------------------------
@@ -396,6 +426,10 @@ class Scenario(_Frozen):
     pools: dict[Name, Pool] = Field(min_length=1)
     routing: Routing = Field(default_factory=Routing)
     costs: Costs = Field(default_factory=Costs)
+    self_service: dict[Name, SelfService] = Field(
+        default_factory=dict, description="Self-service stage in front of a channel."
+    )
+    journeys: Journeys = Field(default_factory=Journeys)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -403,6 +437,14 @@ class Scenario(_Frozen):
         cal = self.horizon.calendar()
         problems += _check_channels(self, cal)
         problems += _check_pools(self, cal)
+        problems += check_journeys(
+            self.journeys,
+            self.self_service,
+            {n: c.kind for n, c in self.channels.items()},
+            {n: c.patience is not None for n, c in self.channels.items()},
+        )
+        if not problems:
+            problems += _check_induced(self, cal)
         if problems:
             raise CrossFieldError(problems)
         return self
@@ -411,6 +453,25 @@ class Scenario(_Frozen):
     def calendar(self) -> Calendar:
         """The horizon's calendar."""
         return self.horizon.calendar()
+
+    def base_rates(self) -> dict[str, np.ndarray]:
+        """Arrival rate per channel and interval of the day [contacts/h], before day factors.
+
+        Volume shifted to a channel under ``journeys.induced_demand`` is taken out of
+        the channels it came from.
+        """
+        cal = self.calendar
+        rates = {name: ch.arrivals.base_rates(cal).copy() for name, ch in self.channels.items()}
+        for name, induced in self.journeys.induced_demand.items():
+            shifted = (1.0 - induced.new) * rates[name]
+            weights = induced.from_ or {
+                other: float(rates[other].sum()) for other in rates if other != name
+            }
+            total = sum(weights.values())
+            for source, weight in weights.items():
+                if total > 0:
+                    rates[source] = rates[source] - shifted * (weight / total)
+        return rates
 
     def pools_serving(self, channel: str) -> list[str]:
         """Names of the pools with *channel* among their skills."""
@@ -453,6 +514,14 @@ def _check_channels(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, 
                     f"has {len(arr.day_factors)} entries but the horizon has {cal.days} days",
                 )
             )
+        if ch.kind == "deferred" and ch.patience is not None:
+            out.append(
+                (
+                    (*base, "patience"),
+                    "a deferred channel (email, messages) has no "
+                    "patience: customers do not abandon it",
+                )
+            )
         if ch.kind != "chat":
             defaults = {"concurrency": 1, "concurrency_slowdown": 0.0}
             for field, default in defaults.items():
@@ -492,4 +561,25 @@ def _check_pools(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, ...
                         f"{cal.intervals_per_day} intervals",
                     )
                 )
+    return out
+
+
+def _check_induced(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, ...], str]]:
+    """Shifting volume must not drive a source channel's rate below zero."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    if not sc.journeys.induced_demand:
+        return out
+    starts = cal.interval_starts()
+    for name, rates in sc.base_rates().items():
+        bad = np.flatnonzero(rates < -1e-9)
+        if len(bad):
+            k = int(bad[0])
+            out.append(
+                (
+                    ("journeys", "induced_demand"),
+                    f"the volume shifted away leaves channel {name!r} a negative rate "
+                    f"({rates[k]:.1f}/h) in the interval from {format_clock(starts[k])}; "
+                    "lower the shifted share or raise its rate",
+                )
+            )
     return out
