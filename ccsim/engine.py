@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ccsim.analysis.intervals import channel_intervals, pool_intervals
+from ccsim.analysis.journeys import flows
 from ccsim.analysis.kpis import replication_kpis
 from ccsim.analysis.tables import contacts_frame
 from ccsim.model import build
@@ -35,6 +36,8 @@ class ReplicationResult:
         KPI values keyed by ``(scope, name, metric)``.
     intervals, pool_intervals
         Per-interval KPIs by channel and by pool.
+    flows
+        Channel-to-channel flow counts of the journeys (``source, target, count``).
     contacts
         One row per contact, or None when not kept.
     n_contacts
@@ -49,6 +52,7 @@ class ReplicationResult:
     kpis: dict[tuple[str, str, str], float]
     intervals: pd.DataFrame
     pool_intervals: pd.DataFrame
+    flows: pd.DataFrame
     contacts: pd.DataFrame | None
     n_contacts: int
     sim_seconds: float
@@ -79,6 +83,7 @@ def run_replication(
         kpis=replication_kpis(records, scenario),
         intervals=channel_intervals(records, scenario),
         pool_intervals=pool_intervals(records, scenario),
+        flows=flows(records),
         contacts=contacts_frame(records) if keep_contacts else None,
         n_contacts=records.n_contacts,
         sim_seconds=sim_seconds,

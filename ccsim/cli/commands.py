@@ -12,7 +12,13 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ccsim.cli.common import err_console, handle_errors, out_console, print_scenario_error
-from ccsim.cli.tables import channel_table, pool_table, totals_table
+from ccsim.cli.tables import (
+    channel_table,
+    deferred_table,
+    journey_table,
+    pool_table,
+    totals_table,
+)
 from ccsim.experiments import simulate
 from ccsim.experiments.output import json_ready, write_text
 from ccsim.scenario import json_schema, load_scenario, scenario_hash
@@ -103,11 +109,15 @@ def run(
         )
     result.provenance["command"] = " ".join(["ccsim", *sys.argv[1:]])
     folder = result.save(out or _default_out(sc.name), csv=csv)
+    _write_report(folder)
     if as_json:
         out_console.print_json(json.dumps(json_ready(result.to_dict())))
         return
     summary = result.summary()
     out_console.print(channel_table(summary, sc))
+    for extra in (deferred_table(summary, sc), journey_table(summary, sc)):
+        if extra is not None:
+            out_console.print(extra)
     out_console.print(pool_table(summary, sc))
     out_console.print(totals_table(summary, sc))
     prov = result.provenance
@@ -116,6 +126,13 @@ def run(
         f"in {prov['wall_seconds']:.1f}s. Results: {folder}",
         highlight=False,
     )
+
+
+def _write_report(folder: Path) -> None:
+    """report.html in the results folder (the same file `ccsim report FOLDER` rebuilds)."""
+    from ccsim.report.html import write_report  # plotly loads only when a report is drawn
+
+    write_report(folder, folder / "report.html")
 
 
 @click.command()

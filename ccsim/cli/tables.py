@@ -8,8 +8,9 @@ import pandas as pd
 from rich.table import Table
 
 from ccsim.scenario.schema import Scenario
+from ccsim.units import format_duration
 
-__all__ = ["channel_table", "pool_table", "totals_table"]
+__all__ = ["channel_table", "deferred_table", "journey_table", "pool_table", "totals_table"]
 
 
 def _fmt(value: float, kind: str) -> str:
@@ -23,7 +24,17 @@ def _fmt(value: float, kind: str) -> str:
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
     if kind == "money":
         return f"{value:,.2f}"
+    if kind == "x":
+        return f"{value:.2f}"
     return f"{value:.3g}"
+
+
+def _time_unit(seconds: float) -> tuple[float, str]:
+    if seconds >= 5400:
+        return 3600.0, "h"
+    if seconds >= 600:
+        return 60.0, "min"
+    return 1.0, "s"
 
 
 def _cell(summary: pd.DataFrame, scope: str, name: str, metric: str, kind: str) -> str:
@@ -31,6 +42,12 @@ def _cell(summary: pd.DataFrame, scope: str, name: str, metric: str, kind: str) 
     if row.empty:
         return "–"
     mean, lo, hi = row.iloc[0][["mean", "ci_low", "ci_high"]]
+    if kind == "s" and not math.isnan(mean):
+        scale, unit = _time_unit(mean)
+        text = f"{mean / scale:.1f}{unit}"
+        if not math.isnan(lo):
+            text += f" ±{(hi - lo) / 2 / scale:.1f}"
+        return text
     text = _fmt(mean, kind)
     if isinstance(lo, float) and not math.isnan(lo) and kind != "n":
         half = (hi - lo) / 2
@@ -71,7 +88,12 @@ def channel_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
             _cell(summary, "channel", name, "answered", "n"),
             _cell(summary, "channel", name, "abandoned", "n"),
             _cell(summary, "channel", name, "service_level", "pct"),
-            f"{100 * sl.target:.0f}% in {sl.within:g}s",
+            f"{100 * sl.target:.0f}% in "
+            + (
+                f"{sl.within / 3600:g}h open"
+                if ch.kind == "deferred"
+                else format_duration(sl.within)
+            ),
             _verdict(summary, name, sl.target),
             _cell(summary, "channel", name, "asa", "s"),
             _cell(summary, "channel", name, "abandon_rate", "pct"),
@@ -110,4 +132,65 @@ def totals_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
     ]
     for label, metric, kind in rows:
         table.add_row(label, _cell(summary, "total", "all", metric, kind))
+    return table
+
+
+def deferred_table(summary: pd.DataFrame, scenario: Scenario) -> Table | None:
+    """Backlog of deferred channels (email, messages); None when there are none."""
+    names = [n for n, ch in scenario.channels.items() if ch.kind == "deferred"]
+    if not names:
+        return None
+    table = Table(title="Deferred work (service level in opening hours)")
+    for col in (
+        "channel",
+        "handled",
+        "within target",
+        "backlog at close",
+        "backlog at end",
+        "oldest at end",
+    ):
+        table.add_column(col, justify="left" if col == "channel" else "right")
+    for name in names:
+        oldest = summary[
+            (summary.scope == "channel")
+            & (summary.name == name)
+            & (summary.metric == "oldest_age_end")
+        ]["mean"]
+        hours = f"{oldest.iloc[0] / 3600:.1f}h" if len(oldest) else "–"
+        table.add_row(
+            name,
+            _cell(summary, "channel", name, "answered", "n"),
+            _cell(summary, "channel", name, "service_level", "pct"),
+            _cell(summary, "channel", name, "backlog_close", "n"),
+            _cell(summary, "channel", name, "backlog_end", "n"),
+            hours,
+        )
+    return table
+
+
+def journey_table(summary: pd.DataFrame, scenario: Scenario) -> Table | None:
+    """Issue-level KPIs when the scenario has journeys or self-service; else None."""
+    j = scenario.journeys
+    if not (scenario.self_service or j.active or j.context_loss.handle_factor != 1.0):
+        return None
+    table = Table(title="Customer issues (journeys)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    rows = [
+        ("issues", "issues", "n"),
+        ("contacts per issue", "contacts_per_issue", "x"),
+        ("first-contact resolution", "first_contact_resolution", "pct"),
+        ("resolved by the horizon", "resolved", "pct"),
+        ("lost (gave up)", "lost", "pct"),
+        ("switched channel", "switched", "pct"),
+    ]
+    for label, metric, kind in rows:
+        table.add_row(label, _cell(summary, "journey", "all", metric, kind))
+    row = summary[(summary.scope == "journey") & (summary.metric == "resolution_time")]
+    if len(row):
+        table.add_row("mean resolution time", f"{row.iloc[0]['mean'] / 3600:.1f}h")
+    table.add_row(
+        f"cost per resolved issue ({scenario.costs.currency})",
+        _cell(summary, "total", "all", "cost_per_resolved_issue", "money"),
+    )
     return table

@@ -73,6 +73,10 @@ class SimulationResult:
         """Per replication x day x interval x pool staffing and occupancy."""
         return _stack(self.runs, "pool_intervals")
 
+    def flows(self) -> pd.DataFrame:
+        """Channel-to-channel journey flows per replication: source, target, count."""
+        return _stack(self.runs, "flows")
+
     def contacts(self) -> pd.DataFrame:
         """One row per contact of the replications whose records were kept."""
         kept = [run for run in self.runs if run.contacts is not None]
@@ -111,6 +115,7 @@ class SimulationResult:
             "replications": self.kpis(),
             "intervals": self.intervals(),
             "pool_intervals": self.pool_intervals(),
+            "flows": self.flows(),
         }
         if any(run.contacts is not None for run in self.runs):
             tables["contacts"] = self.contacts()

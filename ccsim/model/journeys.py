@@ -280,6 +280,7 @@ class JourneyEngine:
             c.next[cid] = NEXT_OPEN
             return
         c.next[cid] = decision
+        handled_by = pool  # the pool that handled this contact; -1 if nobody did
         if pool < 0:  # not handled: the last handler of the issue stays the context
             pool, agent = c.ctx_pool[cid], c.ctx_agent[cid]
         payload = (
@@ -288,7 +289,7 @@ class JourneyEngine:
             c.attempt[cid] + 1,
             cause,
             c.channel[cid],
-            c.pool[cid],
+            handled_by,
             pool,
             agent,
         )
