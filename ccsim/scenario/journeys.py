@@ -37,9 +37,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from ccsim.distributions import Deterministic, Distribution
+from ccsim.scenario.common import Frozen, Name, PositiveFloat, Problem
 from ccsim.units import Probability
 
 __all__ = [
@@ -53,15 +54,8 @@ __all__ = [
     "Switch",
 ]
 
-Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
-PositiveFloat = Annotated[float, Field(gt=0)]
 
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class SelfService(_Frozen):
+class SelfService(Frozen):
     """A self-service stage (IVR, bot, web FAQ) in front of a channel's queue."""
 
     containment: Probability = Field(description="Share of contacts self-service resolves.")
@@ -83,7 +77,7 @@ class SelfService(_Frozen):
     )
 
 
-class Retry(_Frozen):
+class Retry(Frozen):
     """Trying again on the same channel after abandoning."""
 
     probability: Probability
@@ -92,7 +86,7 @@ class Retry(_Frozen):
     )
 
 
-class Switch(_Frozen):
+class Switch(Frozen):
     """Moving to another channel after abandoning."""
 
     on_abandon: dict[Name, Probability] = Field(
@@ -104,7 +98,7 @@ class Switch(_Frozen):
     )
 
 
-class FollowUp(_Frozen):
+class FollowUp(Frozen):
     """A later contact about the same issue on another channel, after an answered one."""
 
     probability: Probability
@@ -115,7 +109,7 @@ class FollowUp(_Frozen):
     )
 
 
-class Resolution(_Frozen):
+class Resolution(Frozen):
     """Whether an answered contact resolves its issue, and where unresolved ones come back."""
 
     first_contact: Probability = Field(
@@ -131,7 +125,7 @@ class Resolution(_Frozen):
     )
 
 
-class ContextLoss(_Frozen):
+class ContextLoss(Frozen):
     """Longer handling when the previous contact of the issue was handled elsewhere."""
 
     handle_factor: PositiveFloat = Field(default=1.0, description="Handle-time multiplier.")
@@ -149,7 +143,7 @@ def _share_shorthand(value: Any) -> Any:
     return value
 
 
-class InducedDemand(_Frozen):
+class InducedDemand(Frozen):
     """How much of a channel's volume is new demand, and where the rest is shifted from."""
 
     new: Probability = Field(description="Share of the channel's volume that is new demand.")
@@ -161,7 +155,7 @@ class InducedDemand(_Frozen):
     )
 
 
-class Journeys(_Frozen):
+class Journeys(Frozen):
     """Customer journeys across channels (see the module documentation)."""
 
     retry: dict[Name, Retry] = Field(default_factory=dict)
@@ -186,9 +180,6 @@ class Journeys(_Frozen):
     def reacts_to_abandonment(self, channel: str) -> bool:
         """True when abandoning *channel* can lead to another contact."""
         return channel in self.retry or channel in self.switch
-
-
-Problem = tuple[tuple[str | int, ...], str]
 
 
 def check_journeys(

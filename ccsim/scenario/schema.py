@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from ccsim.distributions import Distribution
 from ccsim.profiles import DAY, Calendar
+from ccsim.scenario.common import CrossFieldError, Frozen, Name, NonNegFloat, PositiveFloat
 from ccsim.scenario.journeys import Journeys, SelfService, check_journeys
 from ccsim.units import ClockTime, Duration, PositiveDuration, Probability, Rate, format_clock
 
@@ -34,34 +35,11 @@ __all__ = [
     "ServiceLevel",
 ]
 
-Name = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
-        max_length=64,
-        description="A name: a letter, then letters, digits or underscores.",
-    ),
-]
-NonNegFloat = Annotated[float, Field(ge=0)]
-PositiveFloat = Annotated[float, Field(gt=0)]
-
-
-class CrossFieldError(ValueError):
-    """Problems found by a check across fields, each with its own field path."""
-
-    def __init__(self, items: list[tuple[tuple[str | int, ...], str]]) -> None:
-        self.items = items
-        super().__init__("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in items))
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
 
 # --- horizon ------------------------------------------------------------------------------
 
 
-class Horizon(_Frozen):
+class Horizon(Frozen):
     """How long to simulate: a number of opening days, or one long steady-state run.
 
     A finite horizon has ``days``, ``open``, ``close`` and ``interval``. A
@@ -154,14 +132,14 @@ class Horizon(_Frozen):
 # --- channels -------------------------------------------------------------------------------
 
 
-class ServiceLevel(_Frozen):
+class ServiceLevel(Frozen):
     """A service-level target: a share of contacts answered within a time."""
 
     target: Probability = Field(default=0.8, description="Target share, e.g. 0.8.")
     within: Duration = Field(default=20.0, description="Answered within this wait [s].")
 
 
-class Arrivals(_Frozen):
+class Arrivals(Frozen):
     """Arrivals of a channel: a Poisson process whose rate varies by interval and day.
 
     Give exactly one of ``rate`` (constant), ``per_interval`` (one rate per interval
@@ -269,7 +247,7 @@ ChannelKind = Literal["live", "chat", "deferred"]
 DEFERRED_SERVICE_LEVEL = {"target": 0.9, "within": 86400.0}
 
 
-class Channel(_Frozen):
+class Channel(Frozen):
     """A contact channel: its arrivals, its work and its service-level target.
 
     ``kind: live`` (voice, video): one contact per agent, customers abandon when
@@ -315,7 +293,7 @@ def _skills_from_list(value: Any) -> Any:
     return value
 
 
-class Pool(_Frozen):
+class Pool(Frozen):
     """A group of agents with the same skills, staffing and cost.
 
     ``skills`` is a list of channels (all served with equal priority) or a map from
@@ -366,7 +344,7 @@ class Pool(_Frozen):
 AGENT_SELECTION = ("longest_idle", "specialists_first")
 
 
-class Routing(_Frozen):
+class Routing(Frozen):
     """Routing policies, by name.
 
     ``agent_selection`` decides which idle agent takes an arriving contact:
@@ -400,7 +378,7 @@ class Routing(_Frozen):
     )
 
 
-class Costs(_Frozen):
+class Costs(Frozen):
     """Cost settings."""
 
     currency: str = Field(default="EUR", max_length=8)
@@ -412,7 +390,7 @@ class Costs(_Frozen):
 # --- the scenario ----------------------------------------------------------------------------
 
 
-class Scenario(_Frozen):
+class Scenario(Frozen):
     """A contact centre and how to simulate it (scenario format v1)."""
 
     name: str = Field(min_length=1, max_length=200, description="Scenario name.")
