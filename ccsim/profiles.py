@@ -38,6 +38,8 @@ class Calendar:
         Steady state only: the first *warmup* seconds are excluded from KPIs.
     steady
         True for a steady-state run.
+    start_weekday
+        Day of the week of the first day (0 = Monday).
     """
 
     days: int
@@ -47,6 +49,11 @@ class Calendar:
     interval: float
     warmup: float = 0.0
     steady: bool = False
+    start_weekday: int = 0
+
+    def weekday(self, day: int) -> int:
+        """Day of the week of *day* (0 = Monday)."""
+        return (self.start_weekday + day) % 7
 
     @property
     def intervals_per_day(self) -> int:

@@ -141,9 +141,15 @@ class RunRecords:
     staffing_time, staffing_pool, staffing_delta
         Log of agents coming on (+1) and going off (-1) duty: time [s], pool code.
     scheduled
-        Scheduled (paid) agents per pool and interval, shape (pools, intervals).
+        Scheduled agents per pool and interval (interval average), shape (pools, intervals).
     end_time
         Simulation clock when the run stopped [s].
+    scheduled_seconds, paid_seconds, absent_seconds, break_seconds, shrinkage_seconds
+        Per pool: scheduled agent time (whole shifts), planned paid time (before
+        overtime), scheduled time lost to absence, time on breaks, time lost to
+        planned shrinkage (expected) [s].
+    breaks
+        Breaks taken: ``pool``, ``agent``, ``due``, ``start``, ``end`` [s].
     """
 
     contacts: dict[str, np.ndarray]
@@ -155,6 +161,12 @@ class RunRecords:
     staffing_delta: np.ndarray
     scheduled: np.ndarray
     end_time: float
+    scheduled_seconds: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    paid_seconds: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    absent_seconds: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    break_seconds: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    shrinkage_seconds: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    breaks: dict[str, np.ndarray] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
 
     @property

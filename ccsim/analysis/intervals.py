@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ccsim.analysis.kpis import Derived, derive
+from ccsim.analysis.derive import Derived, derive
 from ccsim.analysis.pools import pool_times
 from ccsim.analysis.timeweighted import period_time_between
 from ccsim.records import ABANDONED, ANSWERED, DEFLECTED, RunRecords

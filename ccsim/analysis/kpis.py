@@ -21,9 +21,14 @@ Definitions (T = the channel's service-level ``within``):
 * pools: ``occupancy`` = busy agent time / on-duty agent time (an agent holding at
   least one chat counts as busy); ``agent_hours`` = paid hours (scheduled plus
   overtime); ``cost`` = paid hours x cost per hour.
-* totals: ``cost`` = pools + self-service; ``cost_per_contact`` = cost / answered;
-  ``cost_per_resolved_issue`` = cost / resolved issues. Journey KPIs: see
-  :mod:`ccsim.analysis.journeys`.
+* pools also: ``absent_hours``, ``absent_share`` (absent / scheduled time),
+  ``break_hours``, ``shrinkage_hours``.
+* costs (see :mod:`ccsim.analysis.costs`): per channel ``cost`` (labour allocated
+  by agent time, plus self-service and telephony); totals ``labour_cost``,
+  ``self_service_cost``, ``telephony_cost``, ``cost`` (operating: their sum),
+  ``customer_cost``, ``economic_cost`` (cost + customer cost),
+  ``cost_per_contact`` = cost / answered, ``cost_per_resolved_issue`` = cost /
+  resolved issues. Journey KPIs: see :mod:`ccsim.analysis.journeys`.
 
 Contacts still in the system when the run ends are counted in ``in_system`` and
 left out of the ratios above (except late deferred items). In a steady-state run
@@ -33,10 +38,10 @@ measured after the warm-up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from ccsim.analysis.costs import channel_costs
+from ccsim.analysis.derive import Derived, derive
 from ccsim.analysis.journeys import JOURNEY_METRICS, journey_metrics
 from ccsim.analysis.pools import paid_seconds, pool_times
 from ccsim.records import ABANDONED, ANSWERED, DEFLECTED, IN_SYSTEM, RunRecords
@@ -70,7 +75,17 @@ CHANNEL_METRICS = (
     "max_wait",
 )
 DEFERRED_METRICS = ("backlog_end", "backlog_close", "oldest_age_end")
-POOL_METRICS = ("occupancy", "agent_hours", "available_hours", "busy_hours", "cost")
+POOL_METRICS = (
+    "occupancy",
+    "agent_hours",
+    "available_hours",
+    "busy_hours",
+    "absent_hours",
+    "absent_share",
+    "break_hours",
+    "shrinkage_hours",
+    "cost",
+)
 TOTAL_METRICS = (
     "offered",
     "answered",
@@ -78,52 +93,15 @@ TOTAL_METRICS = (
     "deflected",
     "service_level",
     "abandon_rate",
+    "labour_cost",
     "self_service_cost",
+    "telephony_cost",
     "cost",
+    "customer_cost",
+    "economic_cost",
     "cost_per_contact",
     "cost_per_resolved_issue",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Derived:
-    """Per-contact quantities derived once from the records."""
-
-    channel: np.ndarray
-    outcome: np.ndarray
-    entered: np.ndarray
-    arrival: np.ndarray
-    answer: np.ndarray
-    wait: np.ndarray
-    work: np.ndarray
-    counted: np.ndarray
-    window: tuple[float, float]
-
-
-def derive(records: RunRecords) -> Derived:
-    """Waits, work (handle + wrap-up) and the measurement window of a run."""
-    c = records.contacts
-    outcome = c["outcome"]
-    arrival = c["arrival"]
-    wait = np.full(len(arrival), np.nan)
-    answered = outcome == ANSWERED
-    abandoned = outcome == ABANDONED
-    wait[answered] = c["answer"][answered] - arrival[answered]
-    wait[abandoned] = c["end"][abandoned] - arrival[abandoned]
-    work = np.where(answered, c["handle"] + c["wrap"], np.nan)
-    cal = records.calendar
-    start = cal.warmup if cal.steady else 0.0
-    return Derived(
-        c["channel"],
-        outcome,
-        c["entered"],
-        arrival,
-        c["answer"],
-        wait,
-        work,
-        c["entered"] >= start,
-        (start, records.end_time),
-    )
 
 
 def _ratio(num: float, den: float) -> float:
@@ -208,7 +186,6 @@ def replication_kpis(records: RunRecords, scenario: Scenario) -> dict[tuple[str,
     d = derive(records)
     out: dict[tuple[str, str, str], float] = {}
     sl_num = sl_den = 0
-    ss_cost = 0.0
     for code, name in enumerate(records.channels):
         ch = scenario.channels[name]
         mask = (d.channel == code) & d.counted
@@ -219,21 +196,37 @@ def replication_kpis(records: RunRecords, scenario: Scenario) -> dict[tuple[str,
             metrics, num, den = channel_metrics(d, mask, within)
         out.update({("channel", name, m): v for m, v in metrics.items()})
         sl_num, sl_den = sl_num + num, sl_den + den
-        ss = scenario.self_service.get(name)
-        if ss is not None:
-            price = ss.cost_per_contact
-            price = scenario.costs.self_service_per_contact if price is None else price
-            ss_cost += price * metrics["offered"]
     labour = _pool_kpis(records, scenario, d, out)
+    costs = channel_costs(records, scenario, d, labour)
+    for name, parts in costs.items():
+        out[("channel", name, "cost")] = (
+            parts["labour"] + parts["self_service"] + parts["telephony"]
+        )
     journeys = journey_metrics(records)
     out.update({("journey", "all", m): v for m, v in journeys.items()})
-    total = labour + ss_cost
+    _totals(records, out, costs, float(labour.sum()), journeys, sl_num, sl_den)
+    return out
+
+
+def _totals(
+    records: RunRecords,
+    out: dict[tuple[str, str, str], float],
+    costs: dict[str, dict[str, float]],
+    labour: float,
+    journeys: dict[str, float],
+    sl_num: int,
+    sl_den: int,
+) -> None:
     channels = records.channels
 
     def total_of(metric: str) -> float:
         return sum(out[("channel", n, metric)] for n in channels)
 
+    def cost_of(part: str) -> float:
+        return sum(parts[part] for parts in costs.values())
+
     answered, abandoned = total_of("answered"), total_of("abandoned")
+    operating = labour + cost_of("self_service") + cost_of("telephony")
     resolved = journeys["resolved"] * journeys["issues"]
     out.update(
         {
@@ -243,29 +236,44 @@ def replication_kpis(records: RunRecords, scenario: Scenario) -> dict[tuple[str,
             ("total", "all", "deflected"): total_of("deflected"),
             ("total", "all", "service_level"): _ratio(sl_num, sl_den),
             ("total", "all", "abandon_rate"): _ratio(abandoned, answered + abandoned),
-            ("total", "all", "self_service_cost"): ss_cost,
-            ("total", "all", "cost"): total,
-            ("total", "all", "cost_per_contact"): _ratio(total, answered),
-            ("total", "all", "cost_per_resolved_issue"): _ratio(total, resolved),
+            ("total", "all", "labour_cost"): labour,
+            ("total", "all", "self_service_cost"): cost_of("self_service"),
+            ("total", "all", "telephony_cost"): cost_of("telephony"),
+            ("total", "all", "cost"): operating,
+            ("total", "all", "customer_cost"): cost_of("customer"),
+            ("total", "all", "economic_cost"): operating + cost_of("customer"),
+            ("total", "all", "cost_per_contact"): _ratio(operating, answered),
+            ("total", "all", "cost_per_resolved_issue"): _ratio(operating, resolved),
         }
     )
-    return out
 
 
 def _pool_kpis(
     records: RunRecords, scenario: Scenario, d: Derived, out: dict[tuple[str, str, str], float]
-) -> float:
-    """Add the pool KPIs to *out*; return the labour cost."""
+) -> np.ndarray:
+    """Add the pool KPIs to *out*; return the labour cost per pool."""
     w0, w1 = d.window
     busy, on_duty = pool_times(records, np.array([w0, max(w1, w0)]))
     paid = paid_seconds(records, on_duty[:, 0])
-    labour = 0.0
+    labour = np.zeros(len(records.pools))
     for p, name in enumerate(records.pools):
-        cost = paid[p] / 3600.0 * scenario.pools[name].cost_per_hour
-        labour += cost
-        out[("pool", name, "occupancy")] = _ratio(busy[p, 0], on_duty[p, 0])
-        out[("pool", name, "agent_hours")] = paid[p] / 3600.0
-        out[("pool", name, "available_hours")] = on_duty[p, 0] / 3600.0
-        out[("pool", name, "busy_hours")] = busy[p, 0] / 3600.0
-        out[("pool", name, "cost")] = cost
+        labour[p] = paid[p] / 3600.0 * scenario.pools[name].cost_per_hour
+        metrics = {
+            "occupancy": _ratio(busy[p, 0], on_duty[p, 0]),
+            "agent_hours": paid[p] / 3600.0,
+            "available_hours": on_duty[p, 0] / 3600.0,
+            "busy_hours": busy[p, 0] / 3600.0,
+            "absent_hours": _at(records.absent_seconds, p) / 3600.0,
+            "absent_share": _ratio(
+                _at(records.absent_seconds, p), _at(records.scheduled_seconds, p)
+            ),
+            "break_hours": _at(records.break_seconds, p) / 3600.0,
+            "shrinkage_hours": _at(records.shrinkage_seconds, p) / 3600.0,
+            "cost": float(labour[p]),
+        }
+        out.update({("pool", name, m): v for m, v in metrics.items()})
     return labour
+
+
+def _at(values: np.ndarray, p: int) -> float:
+    return float(values[p]) if p < len(values) else 0.0

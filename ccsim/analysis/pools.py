@@ -46,16 +46,15 @@ def pool_times(records: RunRecords, bounds: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def paid_seconds(records: RunRecords, on_duty_total: np.ndarray) -> np.ndarray:
-    """Scheduled agent time plus overtime (on duty outside opening hours) per pool [s]."""
+    """Paid agent time per pool [s]: the plan's paid time plus overtime.
+
+    Overtime is time on duty outside opening hours (agents draining the queue
+    after closing). In a steady-state run, only the measured part (after the
+    warm-up) counts.
+    """
     cal = records.calendar
-    lengths = np.tile(cal.interval_lengths(), cal.days)
     if cal.steady:
-        starts = cal.interval_starts()
-        inside = np.clip(
-            np.minimum(starts + lengths, cal.close) - np.maximum(starts, cal.warmup), 0, None
-        )
-        return (records.scheduled * inside).sum(axis=1)
-    scheduled = (records.scheduled * lengths).sum(axis=1)
+        return records.paid_seconds * (cal.close - cal.warmup) / cal.close
     bounds = interval_bounds(records)
     opening = np.zeros(len(records.pools))
     for p in range(len(records.pools)):
@@ -64,7 +63,7 @@ def paid_seconds(records: RunRecords, on_duty_total: np.ndarray) -> np.ndarray:
             records.staffing_time[log], records.staffing_delta[log], bounds
         )
         opening[p] = in_intervals[0::2].sum()
-    return scheduled + np.maximum(on_duty_total - opening, 0.0)
+    return records.paid_seconds + np.maximum(on_duty_total - opening, 0.0)
 
 
 def interval_bounds(records: RunRecords) -> np.ndarray:

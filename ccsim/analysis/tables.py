@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ccsim.analysis.kpis import derive
+from ccsim.analysis.derive import derive
 from ccsim.records import ANSWERED, CAUSES, NEXTS, OUTCOMES, RunRecords
 
 __all__ = ["contacts_frame"]

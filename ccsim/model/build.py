@@ -16,8 +16,9 @@ from ccsim.model.contacts import ContactTable
 from ccsim.model.dispatch import Dispatcher
 from ccsim.model.entities import ChannelQueue, PoolState
 from ccsim.model.journeys import JourneyEngine
+from ccsim.model.plan import staffing_plan
 from ccsim.model.routing import AGENT_SELECTION
-from ccsim.model.staffing import staffing_plan, staffing_process
+from ccsim.model.staffing import break_process, staffing_process
 from ccsim.records import RunRecords
 from ccsim.rng import RandomStreams
 from ccsim.scenario.schema import Scenario
@@ -56,7 +57,7 @@ class Model:
         policy = AGENT_SELECTION[scenario.routing.agent_selection]()
         for queue in self.queues:
             queue.select = policy.selector(queue)
-        self.scheduled, self.available = staffing_plan(scenario, self.calendar, streams)
+        self.plans = staffing_plan(scenario, self.calendar, streams)
         self.journeys = _journeys(self, streams)
         rates = scenario.base_rates()
         self.sources = []
@@ -79,7 +80,9 @@ class Model:
     def run(self) -> RunRecords:
         """Run the horizon (and the drain after the last closing) and collect the records."""
         env = self.env
-        env.process(staffing_process(env, self.dispatcher, self.calendar, self.available))
+        env.process(staffing_process(env, self.dispatcher, self.calendar, self.plans))
+        if any(plan.breaks for plan in self.plans):
+            env.process(break_process(env, self.dispatcher, self.plans))
         for source in self.sources:
             source.start()
         if self.calendar.steady:
@@ -97,8 +100,17 @@ class Model:
             staffing_time=np.frombuffer(d.staff_time, dtype=np.float64).copy(),
             staffing_pool=np.frombuffer(d.staff_pool, dtype=np.int16).astype(np.int64),
             staffing_delta=np.frombuffer(d.staff_delta, dtype=np.int8).astype(np.int64),
-            scheduled=self.scheduled,
+            scheduled=np.array([plan.scheduled for plan in self.plans]),
             end_time=float(env.now),
+            scheduled_seconds=np.array([plan.scheduled_seconds for plan in self.plans]),
+            paid_seconds=np.array([plan.paid_seconds for plan in self.plans]),
+            absent_seconds=np.array([plan.absent_seconds for plan in self.plans]),
+            break_seconds=np.array([plan.break_seconds for plan in self.plans]),
+            shrinkage_seconds=np.array([plan.shrinkage_seconds for plan in self.plans]),
+            breaks={
+                name: np.frombuffer(col, dtype=col.typecode).copy()
+                for name, col in d.breaks.items()
+            },
         )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import simpy
 
 from ccsim.model.contacts import ContactTable
-from ccsim.model.entities import Agent, ChannelQueue, PoolState, Slot
+from ccsim.model.entities import Agent, ChannelQueue, PoolState, Slot, TimedEvent
 from ccsim.records import ABANDONED, ANSWERED, IN_SYSTEM
 
 __all__ = ["Dispatcher", "PatienceTimer"]
@@ -77,6 +77,14 @@ class Dispatcher:
         self.staff_time: array[float] = array("d")
         self.staff_pool: array[int] = array("h")
         self.staff_delta: array[int] = array("b")
+        self.breaks: dict[str, array[Any]] = {
+            "pool": array("h"),
+            "agent": array("i"),
+            "due": array("d"),
+            "start": array("d"),
+            "end": array("d"),
+        }
+        self._return_cbs: list[Callable[[Any], None]] = [self._break_over]
 
     # --- contacts -----------------------------------------------------------------------
 
@@ -150,13 +158,7 @@ class Dispatcher:
         """*agent* has capacity at *now*: take the best waiting contact, else become available."""
         pool = agent.pool
         load = agent.load
-        if agent.leaving or pool.to_release:
-            if not agent.leaving:
-                agent.leaving = True
-                pool.n_leaving += 1
-                pool.to_release -= 1
-            if load == 0:
-                self.go_off(agent)
+        if (agent.leaving or pool.to_release or pool.breaks) and self._leave_or_rest(agent):
             return
         for level in pool.levels:
             queue = _best_in_level(pool, level, load, now) if len(level) > 1 else level[0]
@@ -179,6 +181,67 @@ class Dispatcher:
             agent.idle = True
             pool.n_idle += 1
         pool.available[load].append((agent.stamp, agent))
+
+    def _leave_or_rest(self, agent: Agent) -> bool:
+        """An agent due to leave or to take a break does so now if it can; True if so."""
+        pool = agent.pool
+        if agent.leaving or pool.to_release:
+            if not agent.leaving:
+                agent.leaving = True
+                pool.n_leaving += 1
+                pool.to_release -= 1
+            if agent.load == 0:
+                self.go_off(agent)
+            return True
+        if agent.load == 0 and not pool.closing:
+            self._start_break(agent)
+            return True
+        return False
+
+    # --- breaks -------------------------------------------------------------------------
+
+    def break_due(self, pool: PoolState, duration: float) -> None:
+        """A break falls due in *pool*: an idle agent takes it now, else the next one free."""
+        if pool.closing:
+            return
+        pool.breaks.append((self.env.now, duration))
+        idle = pool.available[0]
+        while idle:
+            stamp, agent = idle.popleft()
+            if agent.stamp == stamp:
+                self._start_break(agent)
+                return
+
+    def _start_break(self, agent: Agent) -> None:
+        pool = agent.pool
+        due, duration = pool.breaks.popleft()
+        now = self.env.now
+        if agent.idle:
+            agent.idle = False
+            pool.n_idle -= 1
+        agent.stamp += 1
+        agent.on_duty = False
+        pool.on_duty -= 1
+        pool.n_on_break += 1
+        self._log(pool.code, -1)
+        b = self.breaks
+        b["pool"].append(pool.code)
+        b["agent"].append(agent.number)
+        b["due"].append(due)
+        b["start"].append(now)
+        b["end"].append(now + duration)
+        self._schedule(TimedEvent(self._return_cbs, agent), 1, duration)
+
+    def _break_over(self, event: TimedEvent) -> None:
+        agent: Agent = event.payload
+        pool = agent.pool
+        pool.n_on_break -= 1
+        if pool.cancel_returns or pool.closing:
+            if pool.cancel_returns:
+                pool.cancel_returns -= 1
+            pool.off.append(agent)
+            return
+        self.go_on(agent)
 
     def go_on(self, agent: Agent) -> None:
         """*agent* comes on duty and looks for work."""

@@ -26,7 +26,7 @@ import simpy
 from ccsim.model.contacts import ContactTable
 from ccsim.records import ABANDONED, IN_SYSTEM
 
-__all__ = ["Agent", "ChannelQueue", "PoolState", "RearmableEvent", "Slot"]
+__all__ = ["Agent", "ChannelQueue", "PoolState", "RearmableEvent", "Slot", "TimedEvent"]
 
 
 class RearmableEvent(simpy.Event):
@@ -49,6 +49,17 @@ class RearmableEvent(simpy.Event):
         """Schedule the event to be processed *delay* seconds from now."""
         self.callbacks = self.cbs
         self.env.schedule(self, 1, delay)
+
+
+class TimedEvent(simpy.Event):
+    """A one-off event carrying a payload (an escalation or a follow-on contact)."""
+
+    _ok = True
+    _value = None
+
+    def __init__(self, callbacks: list[Callable[[Any], None]], payload: Any) -> None:
+        self.callbacks = callbacks
+        self.payload = payload
 
 
 class Slot(RearmableEvent):
@@ -228,6 +239,8 @@ class PoolState:
     __slots__ = (
         "agents",
         "available",
+        "breaks",
+        "cancel_returns",
         "capacity",
         "closing",
         "code",
@@ -238,6 +251,7 @@ class PoolState:
         "live_queues",
         "n_idle",
         "n_leaving",
+        "n_on_break",
         "n_skills",
         "name",
         "off",
@@ -274,6 +288,9 @@ class PoolState:
         self.closing = False
         self.fill = True
         self.n_idle = 0
+        self.n_on_break = 0
+        self.cancel_returns = 0  # agents on a break who will not come back
+        self.breaks: deque[tuple[float, float]] = deque()  # (due time, duration) not started
         self.reserve = 0
         self.defer_rule = True
         self.live_queues = [q for level in levels for q in level if not q.deferred]

@@ -27,7 +27,7 @@ import simpy
 
 from ccsim.distributions import Distribution
 from ccsim.model.contacts import ContactTable
-from ccsim.model.entities import Agent, ChannelQueue
+from ccsim.model.entities import Agent, ChannelQueue, TimedEvent
 from ccsim.profiles import Calendar
 from ccsim.records import (
     CAUSE_FOLLOW_UP,
@@ -46,18 +46,7 @@ from ccsim.records import (
 from ccsim.rng import BlockSampler, RandomStreams
 from ccsim.scenario.schema import Scenario
 
-__all__ = ["JourneyEngine", "TimedEvent"]
-
-
-class TimedEvent(simpy.Event):
-    """A one-off event carrying a payload (an escalation or a follow-on contact)."""
-
-    _ok = True
-    _value = None
-
-    def __init__(self, callbacks: list[Callable[[Any], None]], payload: Any) -> None:
-        self.callbacks = callbacks
-        self.payload = payload
+__all__ = ["JourneyEngine"]
 
 
 def _cumulative(weights: dict[int, float]) -> list[tuple[float, int]]:

@@ -226,7 +226,7 @@ def _expand(err: dict[str, Any]) -> list[tuple[Loc, dict[str, Any]]]:
 
 
 def _is_shape_error(kind: str) -> bool:
-    return kind.endswith(("_type", "_parsing")) or kind in ("model_type", "dict_type")
+    return kind.endswith(("_type", "_types", "_parsing")) or kind in ("model_type", "dict_type")
 
 
 def _choose(group: list[tuple[_Place, dict[str, Any]]]) -> list[tuple[_Place, dict[str, Any]]]:

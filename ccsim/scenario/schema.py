@@ -12,15 +12,23 @@ channel, a per-interval list of the wrong length, ...) run once, in
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import Field, model_validator
 
 from ccsim.distributions import Distribution
 from ccsim.profiles import DAY, Calendar
-from ccsim.scenario.common import CrossFieldError, Frozen, Name, NonNegFloat, PositiveFloat
+from ccsim.scenario.common import (
+    CrossFieldError,
+    Frozen,
+    Name,
+    NonNegFloat,
+    PositiveFloat,
+    Problem,
+)
 from ccsim.scenario.journeys import Journeys, SelfService, check_journeys
+from ccsim.scenario.workforce import DayName, Pool, check_pool, day_index
 from ccsim.units import ClockTime, Duration, PositiveDuration, Probability, Rate, format_clock
 
 __all__ = [
@@ -59,6 +67,9 @@ class Horizon(Frozen):
     warmup: Duration | None = Field(
         default=None, description="Steady state: time discarded before measuring [s]."
     )
+    start_day: DayName = Field(
+        default="mon", description="Day of the week of the first day (mon ... sun)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -66,6 +77,9 @@ class Horizon(Frozen):
         if not isinstance(data, dict):
             return data
         data = dict(data)
+        if isinstance(data.get("start_day"), str):
+            day = data["start_day"].lower()
+            data["start_day"] = day[:3] if len(day) > 3 else day
         if data.get("duration") is not None:
             extra = [k for k in ("days", "open", "close") if data.get(k) is not None]
             if extra:
@@ -126,7 +140,14 @@ class Horizon(Frozen):
             total = self.warmup + self.duration
             return Calendar(1, total, 0.0, total, self.interval, self.warmup, steady=True)
         assert self.days is not None and self.open is not None and self.close is not None
-        return Calendar(self.days, DAY, self.open, self.close, self.interval)
+        return Calendar(
+            self.days,
+            DAY,
+            self.open,
+            self.close,
+            self.interval,
+            start_weekday=day_index(self.start_day),
+        )
 
 
 # --- channels -------------------------------------------------------------------------------
@@ -284,60 +305,6 @@ class Channel(Frozen):
         return data
 
 
-# --- pools --------------------------------------------------------------------------------
-
-
-def _skills_from_list(value: Any) -> Any:
-    if isinstance(value, list):
-        return dict.fromkeys(value, 1)
-    return value
-
-
-class Pool(Frozen):
-    """A group of agents with the same skills, staffing and cost.
-
-    ``skills`` is a list of channels (all served with equal priority) or a map from
-    channel to priority (lower is served first when an agent frees up).
-    ``agents`` is the scheduled headcount: a number, or one number per interval of
-    the day. A share ``shrinkage`` of paid time is not available for contacts.
-    """
-
-    skills: Annotated[
-        dict[Name, Annotated[int, Field(ge=0, le=1000)]],
-        BeforeValidator(_skills_from_list),
-        WithJsonSchema(
-            {
-                "anyOf": [
-                    {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                    {
-                        "type": "object",
-                        "additionalProperties": {"type": "integer", "minimum": 0},
-                        "minProperties": 1,
-                    },
-                ],
-                "description": "Channels served: a list (equal priority), or "
-                "{channel: priority} (lower is served first).",
-            }
-        ),
-    ] = Field(min_length=1, description="Channels served: a list, or {channel: priority}.")
-    agents: (
-        Annotated[int, Field(ge=1, strict=True)] | list[Annotated[int, Field(ge=0, strict=True)]]
-    ) = Field(description="Scheduled agents: a number, or one per interval of the day.")
-    shrinkage: float = Field(
-        default=0.0, ge=0, lt=1, description="Share of scheduled time off the phones, in [0, 1)."
-    )
-    efficiency: dict[Name, PositiveFloat] = Field(
-        default_factory=dict, description="Handle-time multiplier per channel (default 1)."
-    )
-    cost_per_hour: NonNegFloat = Field(default=0.0, description="Cost of a paid agent hour.")
-
-    def agents_per_interval(self, calendar: Calendar) -> np.ndarray:
-        """Scheduled agents per interval of a day."""
-        if isinstance(self.agents, int):
-            return np.full(calendar.intervals_per_day, self.agents, dtype=np.int64)
-        return np.asarray(self.agents, dtype=np.int64)
-
-
 # --- routing and costs ---------------------------------------------------------------------
 
 
@@ -378,13 +345,35 @@ class Routing(Frozen):
     )
 
 
+class Telephony(Frozen):
+    """Telephony cost of live channels (voice), per minute connected."""
+
+    talk_per_minute: NonNegFloat = Field(default=0.0, description="Per minute of talk.")
+    wait_per_minute: NonNegFloat = Field(default=0.0, description="Per minute of waiting.")
+
+
+class CustomerCosts(Frozen):
+    """What poor service costs the customer (or the business through them).
+
+    Not part of the operating cost; added to it in ``economic_cost`` for an
+    economic objective (Whitt 2006, *POM* 15:88-102).
+    """
+
+    per_abandoned: NonNegFloat = Field(default=0.0, description="Per abandoned contact.")
+    per_minute_waited: NonNegFloat = Field(
+        default=0.0, description="Per minute waited (answered and abandoned contacts)."
+    )
+
+
 class Costs(Frozen):
-    """Cost settings."""
+    """Cost settings: labour is set per pool (``cost_per_hour``); these are the rest."""
 
     currency: str = Field(default="EUR", max_length=8)
     self_service_per_contact: float = Field(
         default=0.0, ge=0, description="Cost of a contact entering self-service (default)."
     )
+    telephony: Telephony = Field(default_factory=Telephony)
+    customer: CustomerCosts = Field(default_factory=CustomerCosts)
 
 
 # --- the scenario ----------------------------------------------------------------------------
@@ -510,35 +499,10 @@ def _check_channels(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, 
     return out
 
 
-def _check_pools(sc: Scenario, cal: Calendar) -> list[tuple[tuple[str | int, ...], str]]:
-    out: list[tuple[tuple[str | int, ...], str]] = []
-    known = ", ".join(sc.channels)
+def _check_pools(sc: Scenario, cal: Calendar) -> list[Problem]:
+    out: list[Problem] = []
     for name, pool in sc.pools.items():
-        base: tuple[str | int, ...] = ("pools", name)
-        for skill in pool.skills:
-            if skill not in sc.channels:
-                out.append(
-                    ((*base, "skills", skill), f"unknown channel {skill!r}; channels: {known}")
-                )
-        for skill in pool.efficiency:
-            if skill not in pool.skills:
-                out.append(
-                    (
-                        (*base, "efficiency", skill),
-                        f"{skill!r} is not a skill of this pool; skills: {', '.join(pool.skills)}",
-                    )
-                )
-        if isinstance(pool.agents, list):
-            if cal.steady:
-                out.append(((*base, "agents"), "a steady-state horizon needs a constant number"))
-            elif len(pool.agents) != cal.intervals_per_day:
-                out.append(
-                    (
-                        (*base, "agents"),
-                        f"has {len(pool.agents)} entries but the day has "
-                        f"{cal.intervals_per_day} intervals",
-                    )
-                )
+        out += check_pool(name, pool, sc.channels, cal)
     return out
 
 

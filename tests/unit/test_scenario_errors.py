@@ -17,8 +17,9 @@ import pytest
 
 from ccsim.errors import ErrorItem, ScenarioError
 from ccsim.scenario import load_scenario
+from ccsim.scenario.workforce import Pool
 
-POOL_FIELDS = "allowed: skills, agents, shrinkage, efficiency, cost_per_hour"
+POOL_FIELDS = "allowed: " + ", ".join(Pool.model_fields)  # the message lists them all
 CHANNEL_FIELDS = (
     "allowed: kind, arrivals, handle_time, wrap_up, patience, service_level, "
     "concurrency, concurrency_slowdown"
