@@ -13,6 +13,7 @@ __all__ = [
     "CcsimError",
     "ErrorItem",
     "ScenarioError",
+    "ScenarioWarning",
     "SimulationError",
 ]
 
@@ -74,3 +75,14 @@ class ScenarioError(CcsimError):
 
 class SimulationError(CcsimError):
     """A simulation could not be run (for example a task failed in a worker)."""
+
+
+class ScenarioWarning(UserWarning):
+    """Something in a scenario that is allowed but probably not meant.
+
+    Carries an :class:`ErrorItem` naming the file, line and field.
+    """
+
+    def __init__(self, item: ErrorItem) -> None:
+        self.item = item
+        super().__init__(str(item))

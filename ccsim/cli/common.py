@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,7 +13,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from ccsim.errors import CcsimError, ScenarioError
+from ccsim.errors import CcsimError, ScenarioError, ScenarioWarning
 
 __all__ = ["err_console", "handle_errors", "out_console", "print_scenario_error"]
 
@@ -37,13 +38,24 @@ def _print_error(exc: CcsimError) -> None:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kw: Any) -> None:
+    if isinstance(message, ScenarioWarning):
+        text = str(message.item)
+    else:
+        text = f"{category.__name__}: {message}"
+    err_console.print(f"[bold yellow]warning:[/] {escape(text)}", highlight=False)
+
+
 def handle_errors(fn: F) -> F:
     """Turn user errors into one clear message and exit code 1; Ctrl-C into exit 130."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", ScenarioWarning)
+                warnings.showwarning = _show_warning
+                return fn(*args, **kwargs)
         except CcsimError as exc:
             _print_error(exc)
             sys.exit(1)

@@ -103,10 +103,19 @@ def channel_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
 
 
 def pool_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
-    """Per-pool occupancy, paid hours and cost."""
+    """Per-pool occupancy, paid hours, absence and breaks, and labour cost."""
     currency = scenario.costs.currency
     table = Table(title="Pools")
-    for col in ("pool", "skills", "occupancy", "paid hours", f"cost ({currency})"):
+    columns = [
+        "pool",
+        "skills",
+        "occupancy",
+        "paid hours",
+        "absent",
+        "breaks (h)",
+        f"cost ({currency})",
+    ]
+    for col in columns:
         table.add_column(col, justify="left" if col in ("pool", "skills") else "right")
     for name, pool in scenario.pools.items():
         table.add_row(
@@ -114,23 +123,39 @@ def pool_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
             ", ".join(pool.skills),
             _cell(summary, "pool", name, "occupancy", "pct"),
             _cell(summary, "pool", name, "agent_hours", "n"),
+            _cell(summary, "pool", name, "absent_share", "pct"),
+            _cell(summary, "pool", name, "break_hours", "n"),
             _cell(summary, "pool", name, "cost", "money"),
         )
     return table
 
 
+def _mean(summary: pd.DataFrame, scope: str, name: str, metric: str) -> float:
+    row = summary[(summary.scope == scope) & (summary.name == name) & (summary.metric == metric)]
+    return float(row["mean"].iloc[0]) if len(row) else float("nan")
+
+
 def totals_table(summary: pd.DataFrame, scenario: Scenario) -> Table:
-    """Whole-centre totals."""
-    table = Table(title="Totals")
+    """Whole-centre service and the cost breakdown."""
+    cur = scenario.costs.currency
+    table = Table(title="Totals and costs")
     table.add_column("metric")
     table.add_column("value", justify="right")
     rows = [
         ("service level, all channels", "service_level", "pct"),
         ("abandoned", "abandon_rate", "pct"),
-        (f"cost ({scenario.costs.currency})", "cost", "money"),
+        (f"labour ({cur})", "labour_cost", "money"),
+        (f"self-service ({cur})", "self_service_cost", "money"),
+        (f"telephony ({cur})", "telephony_cost", "money"),
+        (f"operating cost ({cur})", "cost", "money"),
+        (f"customer-side cost ({cur})", "customer_cost", "money"),
+        (f"economic cost ({cur})", "economic_cost", "money"),
         ("cost per answered contact", "cost_per_contact", "money"),
     ]
+    optional = {"self_service_cost", "telephony_cost", "customer_cost", "economic_cost"}
     for label, metric, kind in rows:
+        if metric in optional and not _mean(summary, "total", "all", metric) > 0:
+            continue
         table.add_row(label, _cell(summary, "total", "all", metric, kind))
     return table
 

@@ -18,7 +18,7 @@ from ccsim.model.entities import ChannelQueue, PoolState
 from ccsim.model.journeys import JourneyEngine
 from ccsim.model.plan import staffing_plan
 from ccsim.model.routing import AGENT_SELECTION
-from ccsim.model.staffing import break_process, staffing_process
+from ccsim.model.staffing import break_process, occupancy_process, staffing_process
 from ccsim.records import RunRecords
 from ccsim.rng import RandomStreams
 from ccsim.scenario.schema import Scenario
@@ -83,6 +83,8 @@ class Model:
         env.process(staffing_process(env, self.dispatcher, self.calendar, self.plans))
         if any(plan.breaks for plan in self.plans):
             env.process(break_process(env, self.dispatcher, self.plans))
+        if any(pool.track for pool in self.pools):
+            env.process(occupancy_process(env, self.dispatcher, self.calendar))
         for source in self.sources:
             source.start()
         if self.calendar.steady:
@@ -126,6 +128,9 @@ def _pools(scenario: Scenario, queues: list[ChannelQueue]) -> list[PoolState]:
         state.fill = routing.chat_assignment == "fill"
         state.reserve = routing.live_reserve
         state.defer_rule = routing.deferred_when_no_live_waiting
+        if pool.max_occupancy is not None:
+            state.max_occupancy = pool.max_occupancy
+            state.track = True
         pools.append(state)
         for c in codes:
             queues[c].pools.append(state)

@@ -85,6 +85,7 @@ class Dispatcher:
             "end": array("d"),
         }
         self._return_cbs: list[Callable[[Any], None]] = [self._break_over]
+        self._rested_cbs: list[Callable[[Any], None]] = [self._rested]
 
     # --- contacts -----------------------------------------------------------------------
 
@@ -129,6 +130,8 @@ class Dispatcher:
         if agent.idle:
             agent.idle = False
             pool.n_idle -= 1
+        if pool.track and load == 0:
+            self._track(pool, now, 1)
         slot = agent.free.pop()
         slot.units = units
         agent.load = load = load + units
@@ -139,7 +142,8 @@ class Dispatcher:
         self._pool[cid] = pool.code
         self._agent[cid] = agent.number
         slot.callbacks = slot.cbs
-        self._schedule(slot, 1, handle + self._wrap[cid])
+        slot.work = work = handle + self._wrap[cid]
+        self._schedule(slot, 1, work)
         if load < pool.capacity and not pool.closing:
             agent.idle_since = now
             pool.available[load].append((agent.stamp, agent))
@@ -150,7 +154,36 @@ class Dispatcher:
         agent.load -= slot.units
         agent.free.append(slot)
         agent.stamp += 1
+        pool = agent.pool
+        if pool.track and agent.load == 0:
+            now = self.env.now
+            self._track(pool, now, -1)
+            if pool.rest_ratio:
+                self._schedule(TimedEvent(self._rested_cbs, agent), 1, slot.work * pool.rest_ratio)
+                return
         self.find_work(agent, self.env.now)
+
+    def _rested(self, event: TimedEvent) -> None:
+        self.find_work(event.payload, self.env.now)
+
+    def _track(self, pool: PoolState, now: float, busy_delta: int) -> None:
+        """Accumulate busy and on-duty agent time (pools with an occupancy limit only)."""
+        span = now - pool.tracked_at
+        pool.busy_area += pool.busy_agents * span
+        pool.duty_area += pool.on_duty * span
+        pool.tracked_at = now
+        pool.busy_agents += busy_delta
+
+    def check_occupancy(self, pool: PoolState) -> None:
+        """Interval boundary: turn forced rest on or off from the last interval's occupancy.
+
+        Rest after each contact of ``work * (1/max - 1)`` keeps an agent's occupancy
+        at most ``max``.
+        """
+        self._track(pool, self.env.now, 0)
+        occupancy = pool.busy_area / pool.duty_area if pool.duty_area > 0 else 0.0
+        pool.rest_ratio = 1.0 / pool.max_occupancy - 1.0 if occupancy > pool.max_occupancy else 0.0
+        pool.busy_area = pool.duty_area = 0.0
 
     # --- agents -------------------------------------------------------------------------
 
@@ -221,9 +254,9 @@ class Dispatcher:
             pool.n_idle -= 1
         agent.stamp += 1
         agent.on_duty = False
+        self._log(pool.code, -1)
         pool.on_duty -= 1
         pool.n_on_break += 1
-        self._log(pool.code, -1)
         b = self.breaks
         b["pool"].append(pool.code)
         b["agent"].append(agent.number)
@@ -248,8 +281,8 @@ class Dispatcher:
         pool = agent.pool
         agent.on_duty = True
         agent.leaving = False
-        pool.on_duty += 1
         self._log(pool.code, 1)
+        pool.on_duty += 1
         self.find_work(agent, self.env.now)
 
     def go_off(self, agent: Agent) -> None:
@@ -263,11 +296,14 @@ class Dispatcher:
         agent.on_duty = False
         agent.leaving = False
         agent.stamp += 1
+        self._log(pool.code, -1)
         pool.on_duty -= 1
         pool.off.append(agent)
-        self._log(pool.code, -1)
 
     def _log(self, pool: int, delta: int) -> None:
+        state = self.pools[pool]
+        if state.track:  # on-duty time changes: close the running sum first
+            self._track(state, self.env.now, 0)
         self.staff_time.append(self.env.now)
         self.staff_pool.append(pool)
         self.staff_delta.append(delta)

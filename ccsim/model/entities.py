@@ -69,6 +69,7 @@ class Slot(RearmableEvent):
         super().__init__(env, callback)
         self.agent = agent
         self.units = 1
+        self.work = 0.0
 
 
 class Agent:
@@ -240,15 +241,19 @@ class PoolState:
         "agents",
         "available",
         "breaks",
+        "busy_agents",
+        "busy_area",
         "cancel_returns",
         "capacity",
         "closing",
         "code",
         "defer_rule",
+        "duty_area",
         "efficiency",
         "fill",
         "levels",
         "live_queues",
+        "max_occupancy",
         "n_idle",
         "n_leaving",
         "n_on_break",
@@ -258,8 +263,11 @@ class PoolState:
         "on_duty",
         "priority",
         "reserve",
+        "rest_ratio",
         "target",
         "to_release",
+        "track",
+        "tracked_at",
     )
 
     def __init__(
@@ -292,6 +300,14 @@ class PoolState:
         self.cancel_returns = 0  # agents on a break who will not come back
         self.breaks: deque[tuple[float, float]] = deque()  # (due time, duration) not started
         self.reserve = 0
+        # Occupancy limit: busy and on-duty agent time since the last check.
+        self.max_occupancy = 0.0
+        self.track = False
+        self.busy_agents = 0
+        self.busy_area = 0.0
+        self.duty_area = 0.0
+        self.tracked_at = 0.0
+        self.rest_ratio = 0.0  # rest after a contact, as a share of its work
         self.defer_rule = True
         self.live_queues = [q for level in levels for q in level if not q.deferred]
 

@@ -131,3 +131,17 @@ def break_process(
         if t > env.now:
             yield env.timeout(t - env.now)
         dispatcher.break_due(dispatcher.pools[p], duration)
+
+
+def occupancy_process(
+    env: simpy.Environment, dispatcher: Dispatcher, calendar: Calendar
+) -> Generator[simpy.Event, None, None]:
+    """At every interval boundary, re-check the pools that have an occupancy limit."""
+    pools = [pool for pool in dispatcher.pools if pool.track]
+    for day in range(calendar.days):
+        for start in calendar.interval_starts()[1:]:
+            t = calendar.day_start(day) + float(start)
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            for pool in pools:
+                dispatcher.check_occupancy(pool)

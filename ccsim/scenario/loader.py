@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ccsim.errors import ErrorItem, ScenarioError
+from ccsim.errors import ErrorItem, ScenarioError, ScenarioWarning
+from ccsim.scenario.advice import scenario_warnings
 from ccsim.scenario.messages import field_names_at, suggest, to_error_items
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.yamlsource import Located, Position, read_yaml
@@ -136,10 +138,21 @@ def json_schema() -> dict[str, Any]:
 
 def _validate(source: Located, base_dir: Path) -> Scenario:
     try:
-        return Scenario.model_validate(source.data, context={"base_dir": str(base_dir)})
+        scenario = Scenario.model_validate(source.data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
         items = [_mention_overrides(item, source) for item in to_error_items(Scenario, exc, source)]
         raise ScenarioError(items) from None
+    for path, message in scenario_warnings(scenario):
+        pos = source.position(path, key=True)
+        item = ErrorItem(
+            message,
+            ".".join(map(str, path)),
+            None if pos is None else pos.file,
+            None if pos is None else pos.line,
+            None if pos is None else pos.column,
+        )
+        warnings.warn(ScenarioWarning(item), stacklevel=3)
+    return scenario
 
 
 def _mention_overrides(item: ErrorItem, source: Located) -> ErrorItem:
