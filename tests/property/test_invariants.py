@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,9 @@ from ccsim.analysis.kpis import replication_kpis
 from ccsim.engine import run_records
 from ccsim.records import ABANDONED, ANSWERED, IN_SYSTEM
 from ccsim.scenario import scenario_from_dict
+
+# Random scenarios often leave intervals unstaffed; that warning is expected here.
+pytestmark = pytest.mark.filterwarnings("ignore::ccsim.errors.ScenarioWarning")
 
 K = 4  # intervals per day: 08:00-10:00 in half hours
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,9 @@ from ccsim.analysis.kpis import replication_kpis
 from ccsim.analysis.tables import contacts_frame
 from ccsim.engine import run_records
 from ccsim.scenario import scenario_from_dict
+
+# Random scenarios often leave intervals unstaffed; that warning is expected here.
+pytestmark = pytest.mark.filterwarnings("ignore::ccsim.errors.ScenarioWarning")
 
 K = 4
 delays = st.builds(lambda m: {"dist": "exponential", "mean": m}, st.floats(1, 7200))
