@@ -225,9 +225,25 @@ def _scalar_is_deterministic(value: Any) -> Any:
     return value
 
 
+class _OrAFixedDuration:
+    """JSON Schema: a tagged distribution, or a bare duration (which means deterministic)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        tagged = handler(core_schema)
+        return {
+            "anyOf": [
+                tagged,
+                {"type": "number", "minimum": 0},
+                {"type": "string", "description": "A fixed duration, e.g. 90s or 2d."},
+            ]
+        }
+
+
 Distribution = Annotated[
     Exponential | Lognormal | Gamma | Erlang | Deterministic | Uniform | Empirical,
     Field(discriminator="dist"),
     BeforeValidator(_scalar_is_deterministic),
+    _OrAFixedDuration(),
 ]
 """Any duration distribution, tagged by ``dist``; a bare duration is deterministic."""

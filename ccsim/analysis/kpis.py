@@ -73,6 +73,7 @@ CHANNEL_METRICS = (
     "abandon_rate",
     "aht",
     "max_wait",
+    "cost",
 )
 DEFERRED_METRICS = ("backlog_end", "backlog_close", "oldest_age_end")
 POOL_METRICS = (

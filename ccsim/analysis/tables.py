@@ -21,8 +21,6 @@ def contacts_frame(records: RunRecords) -> pd.DataFrame:
     d = derive(records)
     answered = c["outcome"] == ANSWERED
     end = np.where(answered, c["answer"] + c["handle"], c["end"])
-    escalated = (c["ss_time"] > 0) & ~np.isnan(c["arrival"])
-    self_service = np.where(c["contained"] == 1, 1, np.where(escalated, 2, 0))
     return pd.DataFrame(
         {
             "id": np.arange(records.n_contacts, dtype=np.int64),
@@ -33,7 +31,7 @@ def contacts_frame(records: RunRecords) -> pd.DataFrame:
             "previous_channel": _categorical(c["prev_channel"], records.channels),
             "previous_pool": _categorical(c["prev_pool"], records.pools),
             "entered": c["entered"],
-            "self_service": _categorical(self_service, ["none", "contained", "escalated"]),
+            "self_service": _categorical(c["selfserv"], ["none", "contained", "escalated"]),
             "arrival": c["arrival"],
             "answer": c["answer"],
             "end": end,

@@ -7,6 +7,8 @@ import click
 from ccsim._version import __version__
 from ccsim.cli.commands import run, schema, validate
 from ccsim.cli.erlang import erlang
+from ccsim.cli.report import report
+from ccsim.cli.staffing import staffing
 
 __all__ = ["cli", "main"]
 
@@ -28,6 +30,8 @@ cli.add_command(run)
 cli.add_command(validate)
 cli.add_command(schema)
 cli.add_command(erlang)
+cli.add_command(staffing)
+cli.add_command(report)
 
 
 def main() -> None:

@@ -29,7 +29,8 @@ COLUMNS: dict[str, tuple[str, float]] = {
     "wrap": ("d", 0.0),
     "patience": ("d", float("inf")),
     "ss_time": ("d", 0.0),  # time spent in self-service
-    "contained": ("b", 0),  # self-service resolved it
+    "contained": ("b", 0),  # self-service resolves it (drawn in advance)
+    "selfserv": ("b", 0),  # 0: no self-service, 1: contained by it, 2: escalated to agents
     "u_abandon": ("d", 1.0),  # journey draw used if it abandons
     "u_answer": ("d", 1.0),  # journey draw used if it is answered
     "answer": ("d", _NAN),
@@ -63,6 +64,7 @@ class ContactTable:
     patience: array[float]
     ss_time: array[float]
     contained: array[int]
+    selfserv: array[int]
     u_abandon: array[float]
     u_answer: array[float]
     answer: array[float]

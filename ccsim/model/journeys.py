@@ -162,10 +162,12 @@ class JourneyEngine:
             return
         spent = c.ss_time[cid]
         if c.contained[cid]:
+            c.selfserv[cid] = 1
             c.outcome[cid] = DEFLECTED
             c.end[cid] = now + spent
             c.next[cid] = NEXT_RESOLVED
             return
+        c.selfserv[cid] = 2
         self._schedule(TimedEvent(self._escalate_cbs, cid), 1, spent)
 
     def _escalate(self, event: TimedEvent) -> None:

@@ -80,7 +80,7 @@ class SelfService(Frozen):
 class Retry(Frozen):
     """Trying again on the same channel after abandoning."""
 
-    probability: Probability
+    probability: Probability = Field(description="Probability of trying again after abandoning.")
     delay: Distribution = Field(
         default_factory=lambda: Deterministic(value=0.0), description="Time until the retry [s]."
     )
@@ -101,7 +101,9 @@ class Switch(Frozen):
 class FollowUp(Frozen):
     """A later contact about the same issue on another channel, after an answered one."""
 
-    probability: Probability
+    probability: Probability = Field(
+        description="Probability that an answered contact brings a follow-up."
+    )
     to: Name = Field(description="Channel of the follow-up contact.")
     delay: Distribution = Field(
         default_factory=lambda: Deterministic(value=0.0),
@@ -155,16 +157,41 @@ class InducedDemand(Frozen):
     )
 
 
+class _OrAShare:
+    """JSON Schema: an InducedDemand mapping, or just its ``new`` share."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"anyOf": [handler(core_schema), {"type": "number", "minimum": 0, "maximum": 1}]}
+
+
+InducedShare = Annotated[InducedDemand, BeforeValidator(_share_shorthand), _OrAShare()]
+
+
 class Journeys(Frozen):
     """Customer journeys across channels (see the module documentation)."""
 
-    retry: dict[Name, Retry] = Field(default_factory=dict)
-    switch: dict[Name, Switch] = Field(default_factory=dict)
-    follow_up: dict[Name, FollowUp] = Field(default_factory=dict)
-    resolution: dict[Name, Resolution] = Field(default_factory=dict)
-    context_loss: ContextLoss = Field(default_factory=ContextLoss)
-    induced_demand: dict[Name, Annotated[InducedDemand, BeforeValidator(_share_shorthand)]] = Field(
-        default_factory=dict
+    retry: dict[Name, Retry] = Field(
+        default_factory=dict, description="Per channel: trying again after abandoning."
+    )
+    switch: dict[Name, Switch] = Field(
+        default_factory=dict, description="Per channel: moving to other channels after abandoning."
+    )
+    follow_up: dict[Name, FollowUp] = Field(
+        default_factory=dict, description="Per channel: a later contact after an answered one."
+    )
+    resolution: dict[Name, Resolution] = Field(
+        default_factory=dict,
+        description="Per channel: the probability that an answered contact resolves the issue, "
+        "and where unresolved issues come back.",
+    )
+    context_loss: ContextLoss = Field(
+        default_factory=ContextLoss, description="Longer handling without the issue's history."
+    )
+    induced_demand: dict[Name, InducedShare] = Field(
+        default_factory=dict,
+        description="Per channel: the share of its volume that is new demand (a number), or "
+        "{new: share, from: {channel: weight}}.",
     )
 
     @property
