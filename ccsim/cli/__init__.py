@@ -7,6 +7,7 @@ import click
 from ccsim._version import __version__
 from ccsim.cli.commands import run, schema, validate
 from ccsim.cli.erlang import erlang
+from ccsim.cli.regression import baseline, check
 from ccsim.cli.report import report
 from ccsim.cli.staffing import staffing
 
@@ -32,6 +33,8 @@ cli.add_command(schema)
 cli.add_command(erlang)
 cli.add_command(staffing)
 cli.add_command(report)
+cli.add_command(baseline)
+cli.add_command(check)
 
 
 def main() -> None:

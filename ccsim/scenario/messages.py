@@ -237,7 +237,8 @@ def _choose(group: list[tuple[_Place, dict[str, Any]]]) -> list[tuple[_Place, di
     specific = [g for g in fitting if not _is_shape_error(str(g[1]["type"]))]
     if specific:
         return specific[:1]
-    nouns = " or ".join(dict.fromkeys(_noun(str(g[1]["type"])) for g in group))
+    names = list(dict.fromkeys(_noun(str(g[1]["type"])) for g in group))
+    nouns = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     return [(group[0][0], {"type": "union_types", "msg": f"expected {nouns}"})]
 
 

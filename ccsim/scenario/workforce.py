@@ -39,7 +39,15 @@ _LONG = {
     "sunday": "sun",
 }
 
-DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DayName = Annotated[
+    Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    WithJsonSchema(
+        {
+            "enum": [*DAY_NAMES, *_LONG],
+            "description": "A day of the week: mon ... sun (or monday ... sunday).",
+        }
+    ),
+]
 
 
 def day_index(name: str) -> int:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from ccsim.scenario.workforce import Pool
+
 VALID = """\
 name: small
 horizon:
@@ -37,7 +39,7 @@ pools:
     agents: 12
 """
 
-POOL_FIELDS = "allowed: skills, agents, shrinkage, efficiency, cost_per_hour"
+POOL_FIELDS = "allowed: " + ", ".join(Pool.model_fields)  # the message lists them all
 
 
 def ccsim(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -100,7 +102,7 @@ CASES = {
     "wrong-type": Case(
         {"s.yaml": VALID.replace("agents: 12", 'agents: "many"')},
         "s.yaml:14:13: pools.phone.agents",
-        "expected a whole number or a list (got 'many')",
+        "expected a whole number, a list or a mapping (key: value) (got 'many')",
     ),
     "zero-rate": Case(
         {"s.yaml": VALID.replace("rate: 100", "rate: 0")},

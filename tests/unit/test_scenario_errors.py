@@ -188,7 +188,7 @@ def test_unknown_key_suggests_the_right_name_and_lists_the_allowed_ones(
             14,
             13,
             "pools.phone.agents",
-            ["expected a whole number or a list", "(got 'many')"],
+            ["expected a whole number, a list or a mapping (key: value)", "(got 'many')"],
             id="agents-string",
         ),
         pytest.param(
@@ -196,7 +196,7 @@ def test_unknown_key_suggests_the_right_name_and_lists_the_allowed_ones(
             14,
             13,
             "pools.phone.agents",
-            ["expected a whole number or a list", "(got 12.5)"],
+            ["expected a whole number, a list or a mapping (key: value)", "(got 12.5)"],
             id="agents-fraction",
         ),
         pytest.param(
