@@ -7,6 +7,7 @@ import click
 from ccsim._version import __version__
 from ccsim.cli.commands import run, schema, validate
 from ccsim.cli.erlang import erlang
+from ccsim.cli.optimize import optimize_cmd
 from ccsim.cli.regression import baseline, check
 from ccsim.cli.report import report
 from ccsim.cli.staffing import staffing
@@ -31,6 +32,7 @@ cli.add_command(run)
 cli.add_command(validate)
 cli.add_command(schema)
 cli.add_command(erlang)
+cli.add_command(optimize_cmd)
 cli.add_command(staffing)
 cli.add_command(report)
 cli.add_command(baseline)
