@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ccsim.analysis.intervals import channel_intervals, pool_intervals
-from ccsim.analysis.journeys import flows
+from ccsim.analysis.journeys import flows, issues_of
 from ccsim.analysis.kpis import replication_kpis
 from ccsim.analysis.tables import contacts_frame
 from ccsim.model import build
@@ -78,12 +78,13 @@ def run_replication(
     """
     t0 = time.perf_counter()
     records, sim_seconds = run_records(scenario, seed, replication)
+    issues = issues_of(records)
     return ReplicationResult(
         replication=replication,
-        kpis=replication_kpis(records, scenario),
+        kpis=replication_kpis(records, scenario, issues),
         intervals=channel_intervals(records, scenario),
         pool_intervals=pool_intervals(records, scenario),
-        flows=flows(records),
+        flows=flows(records, issues),
         contacts=contacts_frame(records) if keep_contacts else None,
         n_contacts=records.n_contacts,
         sim_seconds=sim_seconds,

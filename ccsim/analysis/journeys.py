@@ -21,6 +21,8 @@ Definitions (per replication, issues created after any warm-up):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -36,7 +38,7 @@ from ccsim.records import (
     RunRecords,
 )
 
-__all__ = ["JOURNEY_METRICS", "flows", "issue_table", "journey_metrics"]
+__all__ = ["JOURNEY_METRICS", "Issues", "flows", "issue_table", "issues_of", "journey_metrics"]
 
 JOURNEY_METRICS = (
     "issues",
@@ -65,97 +67,126 @@ def _outcome_of_last(outcome: np.ndarray, nxt: np.ndarray) -> np.ndarray:
     return out
 
 
-def issue_table(records: RunRecords) -> pd.DataFrame:
-    """One row per issue: first and last channel, creation, contacts, outcome, resolution."""
+@dataclass(frozen=True, slots=True)
+class Issues:
+    """Per-issue arrays (sorted by issue): first and last contact, outcome, channels."""
+
+    issue: np.ndarray
+    first: np.ndarray  # row of the issue's first contact
+    last: np.ndarray  # row of its last contact
+    contacts: np.ndarray
+    outcome: np.ndarray  # OPEN, RESOLVED or LOST
+    finish: np.ndarray  # end of the last contact (resolution time if resolved)
+    switched: np.ndarray
+
+
+def issues_of(records: RunRecords) -> Issues:
+    """The issues of a run, computed with sorts and counts (no Python loop)."""
     c = records.contacts
     n = len(c["issue"])
     if n == 0:
-        return pd.DataFrame(
-            columns=[
-                "issue",
-                "channel",
-                "last_channel",
-                "created",
-                "contacts",
-                "outcome",
-                "resolved_at",
-                "switched",
-            ]
+        empty = np.zeros(0, dtype=np.int64)
+        return Issues(
+            empty,
+            empty,
+            empty,
+            empty,
+            empty.astype(np.int8),
+            empty.astype(float),
+            empty.astype(bool),
         )
-    order = np.lexsort((c["attempt"], c["issue"]))
-    issue = c["issue"][order].astype(np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], issue[1:] != issue[:-1])))
+    issue_all = c["issue"].astype(np.int64)
+    if int(c["attempt"].max()) == 1:  # every issue had one contact
+        order = np.argsort(issue_all, kind="stable")
+        starts = np.arange(n)
+    else:
+        order = np.lexsort((c["attempt"], issue_all))
+        sorted_issue = issue_all[order]
+        starts = np.flatnonzero(np.concatenate(([True], sorted_issue[1:] != sorted_issue[:-1])))
+    issue = issue_all[order]
     ends = np.append(starts[1:], n) - 1
     first, last = order[starts], order[ends]
-    n_channels = _distinct_counts(issue, c["channel"][order])
+    n_ch = max(len(records.channels), 1)
+    pairs = np.unique(issue * n_ch + c["channel"][order])
+    per_issue = np.bincount(pairs // n_ch, minlength=int(issue.max(initial=-1)) + 1)
     outcome = _outcome_of_last(c["outcome"][last], c["next"][last])
     finish = np.where(
-        c["outcome"][last] == DEFLECTED,
-        c["end"][last],
-        c["answer"][last] + c["handle"][last],
+        c["outcome"][last] == DEFLECTED, c["end"][last], c["answer"][last] + c["handle"][last]
     )
+    return Issues(
+        issue=issue[starts],
+        first=first,
+        last=last,
+        contacts=(ends - starts + 1).astype(np.int64),
+        outcome=outcome,
+        finish=finish,
+        switched=per_issue[issue[starts]] > 1,
+    )
+
+
+def issue_table(records: RunRecords) -> pd.DataFrame:
+    """One row per issue: first and last channel, creation, contacts, outcome, resolution."""
+    c = records.contacts
+    i = issues_of(records)
     codes = np.array([0, 1, 2])
     return pd.DataFrame(
         {
-            "issue": issue[starts],
-            "channel": pd.Categorical.from_codes(c["channel"][first], categories=records.channels),
-            "last_channel": pd.Categorical.from_codes(
-                c["channel"][last], categories=records.channels
-            ),
-            "created": c["entered"][first],
-            "contacts": (ends - starts + 1).astype(np.int64),
-            "outcome": pd.Categorical.from_codes(
-                codes[outcome], categories=["open", "resolved", "lost"]
-            ),
-            "resolved_at": np.where(outcome == RESOLVED, finish, np.nan),
-            "switched": n_channels > 1,
+            "issue": i.issue,
+            "channel": pd.Categorical.from_codes(c["channel"][i.first], records.channels),
+            "last_channel": pd.Categorical.from_codes(c["channel"][i.last], records.channels),
+            "created": c["entered"][i.first],
+            "contacts": i.contacts,
+            "outcome": pd.Categorical.from_codes(codes[i.outcome], ["open", "resolved", "lost"]),
+            "resolved_at": np.where(i.outcome == RESOLVED, i.finish, np.nan),
+            "switched": i.switched,
         }
     )
 
 
-def _distinct_counts(issue: np.ndarray, channel: np.ndarray) -> np.ndarray:
-    pairs = np.unique(np.column_stack([issue, channel]), axis=0)
-    return np.unique(pairs[:, 0], return_counts=True)[1]
-
-
-def journey_metrics(records: RunRecords) -> dict[str, float]:
+def journey_metrics(records: RunRecords, issues: Issues | None = None) -> dict[str, float]:
     """The journey KPIs of one replication (see the module documentation)."""
-    issues = issue_table(records)
+    i = issues_of(records) if issues is None else issues
+    created = records.contacts["entered"][i.first]
     cal = records.calendar
-    if cal.steady:
-        issues = issues[issues["created"] >= cal.warmup]
-    n = len(issues)
+    keep = created >= cal.warmup if cal.steady else np.ones(len(created), dtype=bool)
+    n = int(keep.sum())
     if n == 0:
         return dict.fromkeys(JOURNEY_METRICS, float("nan")) | {"issues": 0.0}
-    resolved = issues["outcome"] == "resolved"
-    wait = (issues["resolved_at"] - issues["created"])[resolved]
+    outcome, contacts = i.outcome[keep], i.contacts[keep]
+    resolved = outcome == RESOLVED
+    wait = (i.finish[keep] - created[keep])[resolved]
     return {
         "issues": float(n),
-        "contacts_per_issue": float(issues["contacts"].mean()),
-        "first_contact_resolution": float((resolved & (issues["contacts"] == 1)).mean()),
+        "contacts_per_issue": float(contacts.mean()),
+        "first_contact_resolution": float((resolved & (contacts == 1)).mean()),
         "resolved": float(resolved.mean()),
-        "lost": float((issues["outcome"] == "lost").mean()),
-        "open": float((issues["outcome"] == "open").mean()),
+        "lost": float((outcome == LOST).mean()),
+        "open": float((outcome == OPEN).mean()),
         "resolution_time": float(wait.mean()) if len(wait) else float("nan"),
-        "switched": float(issues["switched"].mean()),
+        "switched": float(i.switched[keep].mean()),
     }
 
 
-def flows(records: RunRecords) -> pd.DataFrame:
+def flows(records: RunRecords, issues: Issues | None = None) -> pd.DataFrame:
     """Channel-to-channel flow counts: ``source, target, count``.
 
     Sources are ``new`` (a new issue) or a channel; targets a channel, or the end
     of the issue: ``resolved``, ``lost`` or ``open``.
     """
     c = records.contacts
-    names = np.array(records.channels, dtype=object)
-    prev = c["prev_channel"]
-    source = np.where(prev >= 0, names[np.maximum(prev, 0)], "new")
-    target = names[c["channel"]] if len(c["channel"]) else np.empty(0, dtype=object)
-    edges = pd.DataFrame({"source": source, "target": target})
-    issues = issue_table(records)
-    ends = pd.DataFrame(
-        {"source": issues["last_channel"].astype(str), "target": issues["outcome"].astype(str)}
+    i = issues_of(records) if issues is None else issues
+    names = ["new", *records.channels]
+    ends = ["open", "resolved", "lost"]
+    k = len(names) + len(ends)
+    # Source codes: 0 = new, 1 + channel. Target codes: 1 + channel, or len(names) + outcome.
+    edges = (c["prev_channel"].astype(np.int64) + 1) * k + c["channel"] + 1
+    closing = (c["channel"][i.last].astype(np.int64) + 1) * k + len(names) + i.outcome
+    keys, counts = np.unique(np.concatenate([edges, closing]), return_counts=True)
+    labels = names + ends
+    return pd.DataFrame(
+        {
+            "source": [labels[key // k] for key in keys.tolist()],
+            "target": [labels[key % k] for key in keys.tolist()],
+            "count": counts.astype(np.int64),
+        }
     )
-    edges = pd.concat([edges, ends], ignore_index=True)
-    return edges.value_counts(["source", "target"]).rename("count").reset_index()

@@ -42,7 +42,7 @@ import numpy as np
 
 from ccsim.analysis.costs import channel_costs
 from ccsim.analysis.derive import Derived, derive
-from ccsim.analysis.journeys import JOURNEY_METRICS, journey_metrics
+from ccsim.analysis.journeys import JOURNEY_METRICS, Issues, journey_metrics
 from ccsim.analysis.pools import paid_seconds, pool_times
 from ccsim.records import ABANDONED, ANSWERED, DEFLECTED, IN_SYSTEM, RunRecords
 from ccsim.scenario.schema import Scenario
@@ -178,7 +178,9 @@ def deferred_metrics(
     return metrics, within_t, int(ans.sum()) + late
 
 
-def replication_kpis(records: RunRecords, scenario: Scenario) -> dict[tuple[str, str, str], float]:
+def replication_kpis(
+    records: RunRecords, scenario: Scenario, issues: Issues | None = None
+) -> dict[tuple[str, str, str], float]:
     """Every KPI of one replication, keyed by ``(scope, name, metric)``.
 
     *scope* is ``channel``, ``pool``, ``journey`` or ``total``; *name* the channel
@@ -203,7 +205,7 @@ def replication_kpis(records: RunRecords, scenario: Scenario) -> dict[tuple[str,
         out[("channel", name, "cost")] = (
             parts["labour"] + parts["self_service"] + parts["telephony"]
         )
-    journeys = journey_metrics(records)
+    journeys = journey_metrics(records, issues)
     out.update({("journey", "all", m): v for m, v in journeys.items()})
     _totals(records, out, costs, float(labour.sum()), journeys, sl_num, sl_den)
     return out
