@@ -115,6 +115,16 @@ class ArrivalSource(RearmableEvent):
 
     Without self-service, an arriving contact joins the queue at once (the fast
     path); with it, *enter* (the journey engine) takes over.
+
+    A *sleeping* stream saves the event of every arrival that would only join the
+    queue. When an arrival finds no agent available and nothing reacts to
+    arrivals (``can_sleep``: a live channel with lazy abandonment, served by
+    pools of one contact at a time and no deferred work), the stream stops
+    re-arming. The arrival times are known in advance, so the next agent to free
+    up first :meth:`flush`-es every arrival up to now into the queue, with its own
+    arrival time, and an agent becoming idle :meth:`wake`-s the stream. Waits,
+    abandonment and service order are exactly those of processing each arrival
+    on time.
     """
 
     def __init__(
@@ -128,6 +138,7 @@ class ArrivalSource(RearmableEvent):
         super().__init__(env, self.fire)
         self.queue = queue
         self.arrive = dispatcher.arrive
+        self.start = dispatcher.start
         self.enter = enter
         self.arrival = dispatcher.contacts.arrival
         self.entered = dispatcher.contacts.entered
@@ -136,32 +147,77 @@ class ArrivalSource(RearmableEvent):
         self.first = 0
         self.times: list[float] = []
         self.i = 0
+        self.can_sleep = False
+        self.sleeping = False
+        self.done = False
+        queue.source = self
 
-    def start(self) -> None:
+    def begin(self) -> None:
         """Arm the first arrival."""
-        self._next_block()
+        if self._advance_block():
+            self.arm(max(0.0, self.times[0] - self.env.now))
 
-    def _next_block(self) -> None:
+    def _advance_block(self) -> bool:
         for first, times in self.blocks:
             self.first, self.times, self.i = first, times, 0
-            self.arm(max(0.0, times[0] - self.env.now))
-            return
+            return True
+        self.done = True
+        return False
 
     def fire(self, _event: object) -> None:
         i = self.i
         now = self.env.now
         cid = self.first + i
-        if self.enter is None:
+        queue = self.queue
+        if self.enter is not None:
+            self.enter(cid, queue, now)
+        else:
             self.entered[cid] = now
             self.arrival[cid] = now
-            self.arrive(cid, self.queue, now)
-        else:
-            self.enter(cid, self.queue, now)
+            if self.can_sleep:
+                agent = queue.select()
+                if agent is None:  # it waits; so will every arrival until an agent frees up
+                    queue.dq.append(cid)
+                    queue.waiting += 1
+                    self.sleeping = self._step(i)
+                    return
+                self.start(agent, cid, queue, now)
+            else:
+                self.arrive(cid, queue, now)
+        if self._step(i):
+            delay = self.times[self.i] - now
+            self.callbacks = self.cbs
+            self._schedule(self, 1, delay if delay > 0.0 else 0.0)
+
+    def _step(self, i: int) -> bool:
+        """Move past arrival *i*; False when the stream has ended."""
         i += 1
         if i < len(self.times):
             self.i = i
-            delay = self.times[i] - now
-            self.callbacks = self.cbs
-            self._schedule(self, 1, delay if delay > 0.0 else 0.0)
-        else:
-            self._next_block()
+            return True
+        return self._advance_block()
+
+    def flush(self, now: float) -> None:
+        """Queue every not yet processed arrival up to *now*, at its own arrival time."""
+        queue = self.queue
+        dq, arrival, entered = queue.dq, self.arrival, self.entered
+        while not self.done:
+            times, first, i = self.times, self.first, self.i
+            n = len(times)
+            while i < n and times[i] <= now:
+                cid = first + i
+                arrival[cid] = entered[cid] = times[i]
+                dq.append(cid)
+                queue.waiting += 1
+                i += 1
+            if i < n:
+                self.i = i
+                return
+            self._advance_block()
+
+    def wake(self, now: float) -> None:
+        """An agent is available again: arm the next arrival (call :meth:`flush` first)."""
+        self.sleeping = False
+        if not self.done:
+            delay = self.times[self.i] - now
+            self.arm(delay if delay > 0.0 else 0.0)

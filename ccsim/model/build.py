@@ -76,6 +76,7 @@ class Model:
             )
             enter = self.journeys.enter if ss is not None and self.journeys else None
             self.sources.append(ArrivalSource(self.env, q, self.dispatcher, blocks, enter))
+        _allow_sleep(self.sources)
 
     def run(self) -> RunRecords:
         """Run the horizon (and the drain after the last closing) and collect the records."""
@@ -86,11 +87,14 @@ class Model:
         if any(pool.track for pool in self.pools):
             env.process(occupancy_process(env, self.dispatcher, self.calendar))
         for source in self.sources:
-            source.start()
+            source.begin()
         if self.calendar.steady:
             env.run(until=self.calendar.end)
         else:
             env.run()
+        for source in self.sources:
+            if source.sleeping:
+                source.flush(env.now)
         for queue in self.queues:
             queue.settle(env.now)
         d = self.dispatcher
@@ -160,6 +164,27 @@ def _journeys(model: Model, streams: RandomStreams) -> JourneyEngine | None:
         q.abandon_hook = j.reacts_to_abandonment(q.name)
         q.lazy = not q.abandon_hook
     return engine
+
+
+def _allow_sleep(sources: list[ArrivalSource]) -> None:
+    """Let a channel's arrival stream sleep while its contacts could only wait.
+
+    Only where that changes nothing: a live channel, no self-service, lazy
+    abandonment, and every pool serving it holds one contact at a time and has no
+    deferred work (whose rules look at the live queues).
+    """
+    for source in sources:
+        q = source.queue
+        pools = q.pools
+        source.can_sleep = (
+            q.kind == "live"
+            and source.enter is None
+            and q.lazy
+            and all(p.capacity == 1 and len(p.live_queues) == p.n_skills for p in pools)
+        )
+        if source.can_sleep:
+            for pool in pools:
+                pool.sleepers.append(source)
 
 
 def build(scenario: Scenario, streams: RandomStreams) -> Model:

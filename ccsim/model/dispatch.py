@@ -193,6 +193,34 @@ class Dispatcher:
         load = agent.load
         if (agent.leaving or pool.to_release or pool.breaks) and self._leave_or_rest(agent):
             return
+        for source in pool.sleepers:
+            if source.sleeping:
+                source.flush(now)
+        queue = pool.only
+        if queue is not None:  # one live skill: the common case, without the general loop
+            if queue.waiting:
+                cid = queue.pop(now)
+                if cid >= 0:
+                    self.start(agent, cid, queue, now)
+                    return
+        else:
+            if self._take_best(agent, pool, load, now):
+                return
+        if pool.closing:
+            if load == 0:
+                self.go_off(agent)
+            return
+        agent.idle_since = now
+        if load == 0:
+            agent.idle = True
+            pool.n_idle += 1
+            for source in pool.sleepers:
+                if source.sleeping:
+                    source.wake(now)
+        pool.available[load].append((agent.stamp, agent))
+
+    def _take_best(self, agent: Agent, pool: PoolState, load: int, now: float) -> bool:
+        """Give *agent* the best waiting contact of its skills; False if there is none."""
         for level in pool.levels:
             queue = _best_in_level(pool, level, load, now) if len(level) > 1 else level[0]
             if queue is None or not queue.waiting:
@@ -204,16 +232,8 @@ class Dispatcher:
             cid = queue.pop(now)
             if cid >= 0:
                 self.start(agent, cid, queue, now)
-                return
-        if pool.closing:
-            if load == 0:
-                self.go_off(agent)
-            return
-        agent.idle_since = now
-        if load == 0:
-            agent.idle = True
-            pool.n_idle += 1
-        pool.available[load].append((agent.stamp, agent))
+                return True
+        return False
 
     def _leave_or_rest(self, agent: Agent) -> bool:
         """An agent due to leave or to take a break does so now if it can; True if so."""

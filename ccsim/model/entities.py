@@ -148,6 +148,7 @@ class ChannelQueue:
         "pools",
         "select",
         "slowdown",
+        "source",
         "waiting",
     )
 
@@ -174,6 +175,7 @@ class ChannelQueue:
         self.lazy = True
         self.pools: list[PoolState] = []
         self.select: Callable[[], Agent | None] = _nobody
+        self.source: Any = None  # the channel's ArrivalSource
         self.arrival = contacts.arrival
         self.patience = contacts.patience
         self.outcome = contacts.outcome
@@ -261,9 +263,11 @@ class PoolState:
         "name",
         "off",
         "on_duty",
+        "only",
         "priority",
         "reserve",
         "rest_ratio",
+        "sleepers",
         "target",
         "to_release",
         "track",
@@ -310,6 +314,10 @@ class PoolState:
         self.rest_ratio = 0.0  # rest after a contact, as a share of its work
         self.defer_rule = True
         self.live_queues = [q for level in levels for q in level if not q.deferred]
+        self.sleepers: list[Any] = []  # arrival streams of its skills that may sleep
+        # The one queue of a pool with a single live skill (fast path), else None.
+        single = [q for level in levels for q in level]
+        self.only = single[0] if len(single) == 1 and single[0].kind == "live" else None
 
     def first_available(self, max_load: int) -> tuple[int, Agent | None]:
         """An available agent holding fewer than *max_load* units, longest-available first.

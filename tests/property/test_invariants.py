@@ -1,5 +1,6 @@
 """Invariants that must hold in every run, checked on random small scenarios (hypothesis)."""
 
+import importlib
 from collections import defaultdict
 
 import numpy as np
@@ -147,3 +148,23 @@ def test_conservation_capacity_and_ranges(sc, seed):
     occ = pool_intervals(records, sc)["occupancy"].to_numpy()
     assert (occ[~np.isnan(occ)] <= 1 + 1e-9).all()
     _capacity_respected(sc, records)
+
+
+@given(scenarios(), st.integers(0, 2**31 - 1))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_sleeping_arrival_streams_change_nothing(sc, seed):
+    """Letting arrival streams sleep while contacts could only wait is exact."""
+    build_module = importlib.import_module("ccsim.model.build")
+    awake = build_module._allow_sleep
+    records = {}
+    for sleep in (True, False):
+        build_module._allow_sleep = awake if sleep else (lambda sources: None)
+        try:
+            records[sleep], _ = run_records(sc, seed, 0)
+        finally:
+            build_module._allow_sleep = awake
+    a, b = records[True].contacts, records[False].contacts
+    for name in ("outcome", "agent", "pool", "channel"):
+        assert np.array_equal(a[name], b[name]), name
+    for name in ("answer", "end", "handle", "arrival"):
+        assert np.allclose(a[name], b[name], rtol=0, atol=1e-6, equal_nan=True), name
