@@ -4,6 +4,8 @@ A contact belongs to the interval in which it reached the channel (the usual
 workforce management convention). Level statistics (queue length, agents on
 duty, busy agents) are time averages over the interval; ``queue_end`` is the
 number waiting (for a deferred channel: the backlog) at the interval's end.
+``start`` and ``length`` are in seconds (``start`` from midnight of day 0);
+``within`` counts the contacts answered within the service-level threshold.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def _channel_block(
         "answered": answered,
         "abandoned": abandoned,
         "deflected": deflected,
+        "within": within_t,
         "service_level": _div(within_t, answered + abandoned),
         "service_level_answered": _div(within_t, answered),
         "asa": _div(count(ans, wait), answered),
@@ -90,6 +93,7 @@ def channel_intervals(records: RunRecords, scenario: Scenario) -> pd.DataFrame:
                 "day": day,
                 "interval": index,
                 "start": start,
+                "length": length,
                 "channel": name,
                 **block,
                 "mean_queue": queue_time / length,
@@ -116,6 +120,7 @@ def pool_intervals(records: RunRecords, scenario: Scenario) -> pd.DataFrame:
                     "day": day,
                     "interval": index,
                     "start": start,
+                    "length": length,
                     "pool": name,
                     "scheduled": records.scheduled[p].astype(float),
                     "on_duty": on_duty[p] / length,
