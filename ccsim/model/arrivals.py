@@ -184,10 +184,14 @@ class ArrivalSource(RearmableEvent):
                 self.start(agent, cid, queue, now)
             else:
                 self.arrive(cid, queue, now)
-        if self._step(i):
-            delay = self.times[self.i] - now
-            self.callbacks = self.cbs
-            self._schedule(self, 1, delay if delay > 0.0 else 0.0)
+        i += 1
+        if i < len(self.times):
+            self.i = i
+        elif not self._advance_block():
+            return
+        delay = self.times[self.i] - now
+        self.callbacks = self.cbs
+        self._schedule(self, 1, delay if delay > 0.0 else 0.0)
 
     def _step(self, i: int) -> bool:
         """Move past arrival *i*; False when the stream has ended."""

@@ -151,7 +151,7 @@ def test_conservation_capacity_and_ranges(sc, seed):
 
 
 @given(scenarios(), st.integers(0, 2**31 - 1))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_sleeping_arrival_streams_change_nothing(sc, seed):
     """Letting arrival streams sleep while contacts could only wait is exact."""
     build_module = importlib.import_module("ccsim.model.build")
@@ -163,8 +163,14 @@ def test_sleeping_arrival_streams_change_nothing(sc, seed):
             records[sleep], _ = run_records(sc, seed, 0)
         finally:
             build_module._allow_sleep = awake
+    # Rows are numbered as blocks of arrivals are drawn, which sleeping may reorder
+    # between channels: compare contacts in (channel, arrival time) order.
     a, b = records[True].contacts, records[False].contacts
+    order_a = np.lexsort((a["entered"], a["channel"]))
+    order_b = np.lexsort((b["entered"], b["channel"]))
     for name in ("outcome", "agent", "pool", "channel"):
-        assert np.array_equal(a[name], b[name]), name
+        assert np.array_equal(a[name][order_a], b[name][order_b]), name
     for name in ("answer", "end", "handle", "arrival"):
-        assert np.allclose(a[name], b[name], rtol=0, atol=1e-6, equal_nan=True), name
+        assert np.allclose(a[name][order_a], b[name][order_b], rtol=0, atol=1e-6, equal_nan=True), (
+            name
+        )
