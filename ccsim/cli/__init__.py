@@ -7,6 +7,7 @@ import click
 from ccsim._version import __version__
 from ccsim.cli.commands import run, schema, validate
 from ccsim.cli.erlang import erlang
+from ccsim.cli.experiments import compare, sweep
 from ccsim.cli.optimize import optimize_cmd
 from ccsim.cli.regression import baseline, check
 from ccsim.cli.report import report
@@ -37,6 +38,8 @@ cli.add_command(staffing)
 cli.add_command(report)
 cli.add_command(baseline)
 cli.add_command(check)
+cli.add_command(compare)
+cli.add_command(sweep)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from ccsim.cli.tables import (
     pool_table,
     totals_table,
 )
-from ccsim.experiments import simulate
+from ccsim.experiments import dask_executor, simulate
 from ccsim.experiments.output import json_ready, write_text
 from ccsim.scenario import json_schema, load_scenario, scenario_hash
 
@@ -78,6 +78,23 @@ def _progress(quiet: bool) -> Progress:
     show_default=True,
     help="Replications whose contact records go into contacts.parquet.",
 )
+@click.option(
+    "--precision",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Add replications until every channel's service level and abandon rate has a "
+    "95%% CI half-width of at most this (0.01 = +-1 point); -n is then the minimum.",
+)
+@click.option(
+    "--max-replications",
+    type=click.IntRange(min=2),
+    help="With --precision: at most this many replications (default 200).",
+)
+@click.option(
+    "--scheduler",
+    envvar="CCSIM_SCHEDULER",
+    metavar="ADDRESS",
+    help="Run on this Dask cluster, e.g. tcp://10.0.0.5:8786 (env CCSIM_SCHEDULER).",
+)
 @click.option("--csv", is_flag=True, help="Also write the tables as CSV.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of tables.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -90,6 +107,9 @@ def run(
     out: Path | None,
     jobs: int | None,
     contacts: str,
+    precision: float | None,
+    max_replications: int | None,
+    scheduler: str | None,
     csv: bool,
     as_json: bool,
     quiet: bool,
@@ -97,16 +117,25 @@ def run(
     """Simulate SCENARIO and report service, waits, occupancy and cost per channel and pool."""
     sc = load_scenario(scenario, overrides)
     n = replications or sc.replications
-    with _progress(quiet or as_json) as bar:
-        task = bar.add_task(f"simulating {sc.name}", total=n)
-        result = simulate(
-            sc,
-            n,
-            seed,
-            jobs=jobs,
-            contacts=contacts,  # type: ignore[arg-type]
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+    executor = dask_executor(scheduler) if scheduler else None
+    try:
+        with _progress(quiet or as_json) as bar:
+            task = bar.add_task(f"simulating {sc.name}", total=n)
+            result = simulate(
+                sc,
+                n,
+                seed,
+                jobs=jobs,
+                executor=executor,
+                contacts=contacts,  # type: ignore[arg-type]
+                precision=precision,
+                max_replications=max_replications,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    n = result.replications
     result.provenance["command"] = " ".join(["ccsim", *sys.argv[1:]])
     folder = result.save(out or _default_out(sc.name), csv=csv)
     _write_report(folder)
@@ -121,9 +150,14 @@ def run(
     out_console.print(pool_table(summary, sc))
     out_console.print(totals_table(summary, sc))
     prov = result.provenance
+    note = ""
+    if prov.get("precision"):
+        p = prov["precision"]
+        state = "reached" if p["met"] else f"not reached within {p['max_replications']}"
+        note = f" Precision +-{p['target']:g}: {state} with {p['replications']} replications."
     out_console.print(
         f"{n} replications, seed {result.seed}, {prov['contacts_simulated']:,} contacts "
-        f"in {prov['wall_seconds']:.1f}s. Results: {folder}",
+        f"in {prov['wall_seconds']:.1f}s.{note} Results: {folder}",
         highlight=False,
     )
 
