@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim._version import __version__
+from ccsim.analysis.frontier import pareto_mask
 from ccsim.experiments.design import Combine, DesignError, expand_grid, sweep_points
 from ccsim.experiments.output import json_ready, write_parquet
 from ccsim.experiments.points import Point, PointResult, key_kpis, summarize
@@ -48,30 +49,6 @@ _SERVICE = ("total", "all", "service_level")
 def kpi_column(scope: str, name: str, metric: str) -> str:
     """The wide-table column of a KPI, e.g. ``channel.voice.service_level``."""
     return f"{scope}.{name}.{metric}"
-
-
-def pareto_mask(
-    cost: Sequence[float] | np.ndarray, service_level: Sequence[float] | np.ndarray
-) -> np.ndarray:
-    """Which points are Pareto-optimal: no other point is as cheap and serves better.
-
-    A point is on the frontier when every cheaper-or-equal point has a lower
-    service level (minimise cost, maximise service level). Of identical points
-    only the first is flagged; NaN points never. Same rule as
-    ``ccsim.report.figures.pareto_mask``.
-    """
-    c = np.asarray(cost, dtype=float)
-    s = np.asarray(service_level, dtype=float)
-    order = np.lexsort((np.arange(len(c)), -s, c))  # by cost, best service first, then order
-    mask = np.zeros(len(c), dtype=bool)
-    best = -np.inf
-    for k in order:
-        if np.isnan(c[k]) or np.isnan(s[k]):
-            continue
-        if s[k] > best:
-            mask[k] = True
-            best = s[k]
-    return mask
 
 
 @dataclass(slots=True)

@@ -7,13 +7,12 @@ Each takes one tidy table (its columns are listed per function) and returns a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ccsim.analysis.frontier import pareto_mask
 from ccsim.report.theme import (
     CHANNEL_COLORS,
     INK,
@@ -174,26 +173,6 @@ def _compare_point(
         hovertemplate=f"{scenario}: %{{x}} [%{{customdata[0]}}, %{{customdata[1]}}]<br>"
         "Δ %{customdata[2]} [%{customdata[3]}, %{customdata[4]}]<extra></extra>",
     )
-
-
-def pareto_mask(cost: Sequence[float], service_level: Sequence[float]) -> np.ndarray:
-    """Which points are Pareto-optimal: no other point is as cheap and serves better.
-
-    A point is on the frontier when every cheaper-or-equal point has a lower
-    service level. Of identical points only the first is flagged; NaN points never.
-    """
-    c = np.asarray(cost, dtype=float)
-    s = np.asarray(service_level, dtype=float)
-    order = np.lexsort((-s, c))  # by cost, then best service first
-    mask = np.zeros(len(c), dtype=bool)
-    best = -np.inf
-    for k in order:
-        if np.isnan(c[k]) or np.isnan(s[k]):
-            continue
-        if s[k] > best:
-            mask[k] = True
-            best = s[k]
-    return mask
 
 
 def frontier_figure(points: pd.DataFrame, target: float | None = None) -> go.Figure:

@@ -192,11 +192,15 @@ def test_ctrl_c_keeps_finished_points(small, tmp_path, monkeypatch):
     monkeypatch.setattr("ccsim.experiments.points.run_chunk", interrupted_at_4)
     with pytest.raises(KeyboardInterrupt):
         sweep(small, grid, replications=2, out=tmp_path)
-    assert len(list((tmp_path / "points").glob("*.json"))) == 2
+    # Points 2 and 3 finished before the interrupt; point 5 may have been in flight and
+    # finished too (two tasks per worker are submitted ahead); point 4 never finished.
+    saved = len(list((tmp_path / "points").glob("*.json")))
+    assert saved in (2, 3)
     calls: list[int] = []
     monkeypatch.setattr("ccsim.experiments.points.run_chunk", _failing_at(-1, calls))
     res = sweep(small, grid, replications=2, out=tmp_path)
-    assert calls == [4, 5] and not res.failed
+    assert calls == ([4, 5] if saved == 2 else [4]) and not res.failed
+    assert sorted(res.table()["pools.phone.agents"]) == [2, 3, 4, 5]
 
 
 def test_a_folder_of_another_study_is_refused(small, tmp_path):
