@@ -64,6 +64,23 @@ def test_checked_tables_fail_when_page_and_code_disagree():
         reference.columns_table("summary", body + "extra: nothing\n")
 
 
+def test_every_checked_table_on_the_pages_agrees_with_the_code():
+    import re
+
+    pattern = re.compile(r"```\{(ccsim-columns|ccsim-kpis)\} ?(\S*)\n(.*?)```", re.S)
+    checked = 0
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        if "_build" in page.parts:
+            continue
+        for kind, arg, body in pattern.findall(page.read_text()):
+            if kind == "ccsim-columns":
+                reference.columns_table(arg, body)
+            else:
+                reference.kpi_table(arg, body)
+            checked += 1
+    assert checked >= 5
+
+
 def test_executed_blocks_show_real_output_and_fail_loudly(tmp_path):
     page = execute.PageRun.create(tmp_path)
     text = (
