@@ -22,7 +22,6 @@ from ccsim.scenario import load_scenario, with_overrides
 from ccsim.scenario.schema import Scenario
 
 MEMORY_SNIPPET = """
-import resource, sys
 from ccsim.engine import run_replication
 from ccsim.scenario import scenario_from_dict
 sc = scenario_from_dict({
@@ -34,7 +33,10 @@ sc = scenario_from_dict({
     "pools": {"agents": {"skills": ["voice"], "agents": 1000}},
 })
 res = run_replication(sc, 1, 0, keep_contacts=True)
-print(res.n_contacts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child of a
+# large parent would report the parent's peak; VmHWM belongs to this process's memory.
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
+print(res.n_contacts, hwm)
 """
 
 
@@ -70,7 +72,7 @@ def peak_memory(hours: float) -> tuple[int, float]:
         text=True,
         check=True,
     ).stdout.split()
-    return int(out[0]), int(out[1]) / 1024.0  # ru_maxrss is in KiB on Linux
+    return int(out[0]), int(out[1]) / 1024.0  # VmHWM is in KiB
 
 
 def main() -> None:
