@@ -21,12 +21,12 @@ import pandas as pd
 from ccsim._version import __version__
 from ccsim.analysis.frontier import pareto_mask
 from ccsim.experiments.design import Combine, DesignError, expand_grid, sweep_points
-from ccsim.experiments.output import json_ready, write_parquet
+from ccsim.experiments.output import json_ready, write_parquet, write_text
 from ccsim.experiments.points import Point, PointResult, key_kpis, summarize
 from ccsim.experiments.precision import PrecisionRule
 from ccsim.experiments.store import point_key
 from ccsim.experiments.study import StudyProgress, run_study
-from ccsim.scenario.loader import load_scenario, scenario_hash
+from ccsim.scenario.loader import dump_scenario, load_scenario, scenario_hash
 from ccsim.scenario.schema import Scenario
 
 __all__ = ["FRONTIER_COLUMNS", "SweepResult", "kpi_column", "pareto_mask", "sweep"]
@@ -183,8 +183,11 @@ class SweepResult:
 
     def save(self, out_dir: str | Path) -> Path:
         """Write ``sweep.parquet`` (the wide table), ``summary.parquet`` (every KPI),
-        ``replications.parquet`` and ``frontier.parquet`` into *out_dir*."""
+        ``replications.parquet``, ``frontier.parquet`` and the base scenario
+        (``scenario.resolved.yaml``: its targets and currency label the report) into
+        *out_dir*."""
         out = Path(out_dir)
+        write_text(out / "scenario.resolved.yaml", dump_scenario(self.base))
         write_parquet(out / "sweep.parquet", self.table())
         write_parquet(out / "summary.parquet", self.summary())
         write_parquet(out / "replications.parquet", self.kpis())

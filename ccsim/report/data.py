@@ -20,7 +20,15 @@ import yaml
 
 from ccsim.errors import CcsimError
 
-__all__ = ["REQUIRED_FILES", "ReportData", "ResultsFolderError", "load_results", "summary_frame"]
+__all__ = [
+    "REQUIRED_FILES",
+    "ReportData",
+    "ResultsFolderError",
+    "load_results",
+    "scenario_currency",
+    "scenario_targets",
+    "summary_frame",
+]
 
 REQUIRED_FILES = (
     "summary.json",
@@ -62,6 +70,21 @@ def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
     for col in ("mean", "ci_low", "ci_high"):
         frame[col] = [_number(v) for v in frame[col]]
     return frame
+
+
+def scenario_targets(scenario: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """Per channel ``{"target": share, "within": seconds}`` of a resolved scenario mapping."""
+    channels = scenario.get("channels") or {}
+    return {
+        str(name): dict(ch.get("service_level") or {})
+        for name, ch in channels.items()
+        if isinstance(ch, Mapping)
+    }
+
+
+def scenario_currency(scenario: Mapping[str, Any]) -> str:
+    """Currency code of a resolved scenario mapping's costs (empty when not given)."""
+    return str((scenario.get("costs") or {}).get("currency") or "")
 
 
 @dataclass(frozen=True)
@@ -122,12 +145,7 @@ class ReportData:
     @property
     def targets(self) -> dict[str, dict[str, float]]:
         """Per channel ``{"target": share, "within": seconds}``."""
-        channels = self.scenario.get("channels") or {}
-        return {
-            name: dict(ch.get("service_level") or {})
-            for name, ch in channels.items()
-            if isinstance(ch, Mapping)
-        }
+        return scenario_targets(self.scenario)
 
     def mean_flows(self) -> pd.DataFrame | None:
         """Journey flows per replication on average (``source, target, count``), or None.
@@ -150,7 +168,7 @@ class ReportData:
     @property
     def currency(self) -> str:
         """Currency code of the costs (empty when not given)."""
-        return str((self.scenario.get("costs") or {}).get("currency") or "")
+        return scenario_currency(self.scenario)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import html
 import math
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,16 @@ from ccsim.report.data import ReportData, load_results
 from ccsim.report.tables import money, sl_verdict
 from ccsim.report.theme import FONT, fmt_ci, fmt_duration, fmt_number, fmt_pct
 
-__all__ = ["PLOTLY_CONFIG", "Figure", "build_figures", "render_report", "write_report"]
+__all__ = [
+    "PLOTLY_CONFIG",
+    "Figure",
+    "atomic_write",
+    "build_figures",
+    "clock",
+    "render_page",
+    "render_report",
+    "write_report",
+]
 
 #: No "share to Plotly Cloud" button (contact-centre data is often confidential), no logo.
 PLOTLY_CONFIG: dict[str, Any] = {
@@ -227,7 +236,7 @@ def _provenance(data: ReportData) -> str:
         ("seed", str(p.get("seed", "–"))),
         ("replications", str(p.get("replications", "–"))),
         ("scenario sha256", f'<code title="{html.escape(sha)}">{html.escape(sha[:12])}</code>'),
-        ("started (UTC)", html.escape(_clock(p.get("started_utc")))),
+        ("started (UTC)", html.escape(clock(p.get("started_utc")))),
         ("run time", f"{wall:.1f} s" if isinstance(wall, int | float) else "–"),
         ("contacts simulated", fmt_number(p.get("contacts_simulated"))),
         ("python", html.escape(str(p.get("python", "–")))),
@@ -242,7 +251,7 @@ def _provenance(data: ReportData) -> str:
     return f'<dl class="provenance">{"".join(rows)}</dl>'
 
 
-def _clock(stamp: Any) -> str:
+def clock(stamp: Any) -> str:
     """``2026-11-23T00:05:56+00:00`` as ``2026-11-23 00:05:56``."""
     if not stamp:
         return "–"
@@ -252,44 +261,77 @@ def _clock(stamp: Any) -> str:
 def render_report(data: ReportData) -> str:
     """The report as one HTML document (plotly.js embedded in the first figure)."""
     items = build_figures(data)
-    body: list[str] = []
-    first = True
-    for key, title in SECTIONS.items():
-        parts = [i for i in items if i.section == key]
-        if not parts:
-            continue
-        figs = []
-        for item in parts:
-            figs.append(_figure_html(item, first))
-            first = False
-        body.append(
-            f'<section class="block" id="{key}"><h2>{title}</h2>'
-            f'<div class="grid">{"".join(figs)}</div></section>'
-        )
-    name = html.escape(data.name)
-    desc = html.escape(data.description)
-    return _PAGE.format(
-        title=name,
-        css=_CSS.replace("$FONT", FONT),
-        name=name,
-        description=f'<p class="description">{desc}</p>' if desc else "",
+    return render_page(
+        title=data.name,
+        kicker="ccsim simulation report",
+        description=data.description,
         provenance=_provenance(data),
         cards=_cards(data),
-        body="\n".join(body),
-        footer=(
-            f"ccsim {html.escape(str(data.provenance.get('ccsim_version', '')))} · "
-            f"plotly.js {_plotlyjs_version()} embedded: this file "
-            "works offline and sends nothing anywhere."
-        ),
-        count=len(items),
+        sections=[
+            (key, title, [i for i in items if i.section == key]) for key, title in SECTIONS.items()
+        ],
+        version=str(data.provenance.get("ccsim_version", "")),
     )
 
 
-def _plotlyjs_version() -> str:
-    return str(get_plotlyjs_version())
+#: A part of a section: a figure, or HTML (a table, cards) placed as it is.
+Block = Figure | str
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def render_page(
+    *,
+    title: str,
+    kicker: str,
+    description: str,
+    provenance: str,
+    cards: str,
+    sections: Sequence[tuple[str, str, Sequence[Block]]],
+    version: str,
+    kind: str = "run",
+    css: str = "",
+) -> str:
+    """A report page: header, cards, then each non-empty section; plotly.js goes in once.
+
+    *title*, *kicker*, *description*, section titles and *version* are text (escaped
+    here); *provenance*, *cards* and the string blocks are HTML. *kind* is written
+    to ``<body data-report>``; *css* is appended to the report's style sheet.
+    """
+    body: list[str] = []
+    count = 0
+    for key, heading, blocks in sections:
+        parts = []
+        for block in blocks:
+            if isinstance(block, Figure):
+                parts.append(_figure_html(block, count == 0))
+                count += 1
+            elif block:
+                parts.append(block)
+        if parts:
+            body.append(
+                f'<section class="block" id="{key}"><h2>{html.escape(heading)}</h2>'
+                f'<div class="grid">{"".join(parts)}</div></section>'
+            )
+    desc = " ".join(description.split())
+    return _PAGE.format(
+        title=html.escape(title),
+        kind=html.escape(kind),
+        css=(_CSS + css).replace("$FONT", FONT),
+        kicker=html.escape(kicker),
+        name=html.escape(title),
+        description=f'<p class="description">{html.escape(desc)}</p>' if desc else "",
+        provenance=provenance,
+        cards=cards,
+        body="\n".join(body),
+        footer=(
+            f"ccsim {html.escape(version)} · plotly.js {get_plotlyjs_version()} embedded: "
+            "this file works offline and sends nothing anywhere."
+        ),
+        count=count,
+    )
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write UTF-8 *text* to *path* through a temporary file: no reader sees half a page."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -325,7 +367,7 @@ def write_report(
     else:
         data = load_results(folder_or_tables)
     out = Path(path)
-    _atomic_write(out, render_report(data))
+    atomic_write(out, render_report(data))
     return out
 
 
@@ -338,9 +380,9 @@ _PAGE = """<!doctype html>
 <title>{title} · ccsim report</title>
 <style>{css}</style>
 </head>
-<body data-figures="{count}">
+<body data-figures="{count}" data-report="{kind}">
 <header class="top">
-<div class="kicker">ccsim simulation report</div>
+<div class="kicker">{kicker}</div>
 <h1>{name}</h1>
 {description}
 {provenance}

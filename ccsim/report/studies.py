@@ -24,9 +24,23 @@ from ccsim.report.theme import (
     style,
 )
 
-__all__ = ["compare_figure", "frontier_figure", "journey_sankey", "metric_kind", "pareto_mask"]
+__all__ = [
+    "compare_figure",
+    "fmt_kpi",
+    "frontier_figure",
+    "journey_sankey",
+    "metric_kind",
+    "pareto_mask",
+]
 
-_PCT = {"service_level", "service_level_answered", "abandon_rate", "p_wait", "occupancy"}
+_PCT = {
+    "service_level",
+    "service_level_answered",
+    "abandon_rate",
+    "p_wait",
+    "occupancy",
+    "first_contact_resolution",
+}
 _SECONDS = {"asa", "mean_wait", "mean_wait_abandoned", "aht", "max_wait"}
 _MONEY = {"cost", "cost_per_contact", "cost_per_resolved_issue"}
 _LABELS = {
@@ -60,7 +74,8 @@ def metric_kind(metric: str) -> str:
     return "money" if metric in _MONEY else "num"
 
 
-def _fmt(value: float, kind: str, signed: bool = False) -> str:
+def fmt_kpi(value: float | None, kind: str, signed: bool = False) -> str:
+    """A KPI value of a :func:`metric_kind`; *signed*: a difference (``+2.5 pp``, ``-3.1 s``)."""
     if value is None or math.isnan(value):
         return "–"
     sign = "+" if signed and value > 0 else ""
@@ -148,7 +163,7 @@ def _compare_point(
         symbol, text = "diamond-open", "baseline"
     else:
         symbol = "circle" if significant else "circle-open"
-        delta = f"Δ {_fmt(r['diff'], kind, signed=True)}"
+        delta = f"Δ {fmt_kpi(r['diff'], kind, signed=True)}"
         text = f"<b>{delta}</b>" if significant else f"{delta} (n.s.)"
     return go.Scatter(
         x=[r["mean"]],
@@ -200,6 +215,7 @@ def frontier_figure(points: pd.DataFrame, target: float | None = None) -> go.Fig
         pts["pareto"] = pareto_mask(pts["cost"], pts["service_level"])
     pts["pareto"] = pts["pareto"].astype(bool)
     front = pts[pts["pareto"]].sort_values("cost")
+    middle = (pts["cost"].min() + pts["cost"].max()) / 2
     fig = new_figure()
     for part, name, color, labelled in (
         (pts[~pts["pareto"]], "dominated", "#9ca3af", False),
@@ -212,7 +228,8 @@ def frontier_figure(points: pd.DataFrame, target: float | None = None) -> go.Fig
                 name=name,
                 mode="markers+text" if labelled else "markers",
                 text=part["label"].astype(str),
-                textposition="top left",
+                # labels lean inwards, so that those at either end stay on the plot
+                textposition=["top right" if c < middle else "top left" for c in part["cost"]],
                 marker={"size": 9, "color": color},
                 error_x={
                     "type": "data",
