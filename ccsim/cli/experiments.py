@@ -15,6 +15,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ccsim.cli.common import err_console, handle_errors, out_console
+from ccsim.cli.report import write_study_page
 from ccsim.cli.study_tables import compare_rich_table, sweep_rich_table
 from ccsim.experiments.compare import compare as run_compare
 from ccsim.experiments.design import DesignError, expand_grid, load_design, parse_grid
@@ -168,6 +169,7 @@ def _finish(provenance: dict[str, Any], failed: dict[str, str], folder: Path, ki
         f"{provenance['wall_seconds']:.1f}s.{_precision_note(provenance)} Results: {folder}",
         highlight=False,
     )
+    write_study_page(folder)  # also after a resume, and before failures exit 1
     if failed:
         for label, error in failed.items():
             first = (error or "").splitlines()[0] if error else "failed"
@@ -202,8 +204,8 @@ def compare(
 
     Every scenario runs the same replications of the same seed, so replication r
     of each sees the same customers; the difference of each KPI to the first
-    scenario gets a paired-t 95% interval. Writes compare.parquet and a result
-    folder per scenario.
+    scenario gets a paired-t 95% interval. Writes compare.parquet, a result
+    folder per scenario and report.html (the KPIs side by side, the differences).
     """
     if len(scenarios) < 2:
         raise click.UsageError("give at least two scenario files: BASELINE OTHER...")
@@ -291,8 +293,8 @@ def sweep(
 
     Every point is checked before anything runs. Each finished point is written to
     the output folder at once; running the same command again resumes. Writes
-    sweep.parquet (factors, key KPIs with CIs, status, error) and frontier.parquet
-    (cost against service level, Pareto-optimal points flagged).
+    sweep.parquet (factors, key KPIs with CIs, status, error), frontier.parquet
+    (cost against service level, Pareto-optimal points flagged) and report.html.
     """
     grid, combine = _grid(grids, design)
     base = load_scenario(scenario, overrides)

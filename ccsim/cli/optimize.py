@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 
 from ccsim.cli.common import err_console, handle_errors, out_console
+from ccsim.cli.report import write_study_page
 from ccsim.cli.tables import channel_table
 from ccsim.errors import CcsimError
 from ccsim.experiments.optimize import Evaluation, Targets, optimize, validate
@@ -82,7 +83,8 @@ def optimize_cmd(
 
     Starts from Erlang A/C staffing per interval, repairs it by simulation until
     every interval meets its targets, then removes agents while they still do.
-    Every evaluation is saved to OUT/evaluations/ as it completes.
+    Every evaluation is saved to OUT/evaluations/ as it completes; OUT/report.html
+    shows the plan, its KPIs and the search.
     """
     sc = load_scenario(scenario, overrides)
     folder = out or Path("results") / f"{sc.name}-optimized"
@@ -133,6 +135,7 @@ def optimize_cmd(
             highlight=False,
         )
     out_console.print(f"Results: {folder}", highlight=False)
+    write_study_page(folder)
     if not result.feasible:
         raise CcsimError(
             "no plan within the limits meets every target; closest plan saved. "

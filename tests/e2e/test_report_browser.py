@@ -1,9 +1,10 @@
-"""report.html of every bundled scenario, opened in a real headless Chromium.
+"""report.html of every bundled scenario, and of a comparison and a sweep, in a real Chromium.
 
 Each scenario is run with `ccsim run` (three replications); the report must draw
 every figure with data, offline, without JavaScript errors, without Plotly's
 "share to cloud" button; a full-page screenshot per scenario is saved (set
-CCSIM_SCREENSHOTS=DIR to keep them).
+CCSIM_SCREENSHOTS=DIR to keep them). The study reports of `ccsim compare` and
+`ccsim sweep` (one day, a few replications) must do the same.
 """
 
 from __future__ import annotations
@@ -46,8 +47,7 @@ INSPECT = """
 """
 
 
-def _run(scenario, out):
-    args = ["run", scenario, "-n", "3", "--out", out, "--quiet", "--contacts", "none", "-j", "1"]
+def _ccsim(*args):
     return subprocess.Popen(
         [sys.executable, "-m", "ccsim", *map(str, args)],
         stdout=subprocess.PIPE,
@@ -57,15 +57,45 @@ def _run(scenario, out):
     )
 
 
+def _finished(procs, base):
+    """Wait for every process; return {name: base / name}."""
+    for name, proc in procs.items():
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, f"{name}: {err}"
+    return {name: base / name for name in procs}
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """Run every bundled scenario (side by side); return {scenario stem: results folder}."""
     base = tmp_path_factory.mktemp("runs")
-    procs = {scenario.stem: _run(scenario, base / scenario.stem) for scenario in BUNDLED}
-    for stem, proc in procs.items():
-        _, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, f"{stem}: {err}"
-    return {stem: base / stem for stem in procs}
+    options = ["-n", "3", "--quiet", "--contacts", "none", "-j", "1"]
+    procs = {p.stem: _ccsim("run", p, "--out", base / p.stem, *options) for p in BUNDLED}
+    return _finished(procs, base)
+
+
+#: One day of the siloed and blended centres (their day factors cover a week).
+ONE_DAY = [
+    *("--set", "horizon.days=1"),
+    *("--set", "channels.voice.arrivals.day_factors=[1]"),
+    *("--set", "channels.chat.arrivals.day_factors=[1]"),
+]
+
+
+@pytest.fixture(scope="module")
+def studies(tmp_path_factory):
+    """`ccsim compare` and `ccsim sweep` of one day (side by side); return {kind: folder}."""
+    base = tmp_path_factory.mktemp("studies")
+    siloed, blended = SCENARIOS / "voice_chat_siloed.yaml", SCENARIOS / "voice_chat_blended.yaml"
+    options = [*ONE_DAY, "-q", "-j", "1"]
+    grid = ["--grid", "pools.chat.agents=10,13,16"]
+    procs = {
+        "compare": _ccsim(
+            "compare", siloed, blended, "-n", "3", "--out", base / "compare", *options
+        ),
+        "sweep": _ccsim("sweep", siloed, *grid, "-n", "3", "--out", base / "sweep", *options),
+    }
+    return _finished(procs, base)
 
 
 def _open(browser, path):
@@ -92,21 +122,50 @@ def _open(browser, path):
     return page, problems, expected
 
 
+def _check_figures(page, expected):
+    """Every figure drawn, with data on every axis, without the cloud button or the logo."""
+    plots = page.evaluate(INSPECT)
+    assert len(plots) == expected
+    for plot in plots:
+        assert plot["drawn"], plot
+        assert plot["traces"] >= 1 and plot["withData"] >= 1, plot
+        assert plot["emptyAxes"] == [], plot
+        assert plot["sendToCloud"] is False and plot["logo"] is False, plot
+    assert page.evaluate("typeof window.Plotly") == "object"
+    assert page.locator('[data-title*="Share"], [data-title*="Cloud"]').count() == 0
+    assert page.locator(".modebar-btn.plotlyjsicon").count() == 0
+
+
 @pytest.mark.parametrize("stem", [p.stem for p in BUNDLED])
 def test_report_renders_every_figure_with_data(browser, reports, screenshot_dir, stem):
     page, problems, expected = _open(browser, reports[stem] / "report.html")
     try:
-        plots = page.evaluate(INSPECT)
-        assert len(plots) == expected >= 8
-        for plot in plots:
-            assert plot["drawn"], plot
-            assert plot["traces"] >= 1 and plot["withData"] >= 1, plot
-            assert plot["emptyAxes"] == [], plot
-            assert plot["sendToCloud"] is False and plot["logo"] is False, plot
-        assert page.evaluate("typeof window.Plotly") == "object"
-        assert page.locator('[data-title*="Share"], [data-title*="Cloud"]').count() == 0
-        assert page.locator(".modebar-btn.plotlyjsicon").count() == 0
+        assert expected >= 8
+        _check_figures(page, expected)
         page.screenshot(path=str(screenshot_dir / f"{stem}.png"), full_page=True)
+        assert problems == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "figures", "table"),
+    [
+        ("compare", ["fig-compare"], "table.compare td.sig, table.compare td.ns"),
+        ("sweep", ["fig-frontier", "fig-factor"], "table.sweep tbody tr"),
+    ],
+    ids=["compare", "sweep"],
+)
+def test_study_report_renders_every_figure_with_data(
+    browser, studies, screenshot_dir, kind, figures, table
+):
+    page, problems, expected = _open(browser, studies[kind] / "report.html")
+    try:
+        assert page.get_attribute("body", "data-report") == kind
+        assert [p["id"] for p in page.evaluate(INSPECT)] == figures
+        _check_figures(page, expected)
+        assert page.locator(table).count() >= 3  # differences, or the points of the sweep
+        page.screenshot(path=str(screenshot_dir / f"study-{kind}.png"), full_page=True)
         assert problems == []
     finally:
         page.close()
