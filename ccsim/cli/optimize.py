@@ -125,6 +125,8 @@ def optimize_cmd(
     write_parquet(folder / "history.parquet", result.history)
     result.evaluation.result.save(folder / "final")
     _print(result, staffing)
+    # A validation left by an earlier run into this folder belongs to another plan.
+    (folder / "validation.parquet").unlink(missing_ok=True)
     if validate_seed is not None:
         check = validate(result, seed=validate_seed, replications=max(replications, 20), jobs=jobs)
         write_parquet(folder / "validation.parquet", check)

@@ -117,3 +117,13 @@ def test_report_of_a_folder_that_is_neither_a_run_nor_a_study_fails_clearly(tmp_
     (tmp_path / "design.json").write_text('{"identity": {"kind": "compare"}}')
     result = invoke("report", tmp_path)
     assert result.exit_code == 1 and "`ccsim compare` that has not finished" in result.stderr
+
+
+def test_rerunning_optimize_without_validation_drops_the_old_validation(scenarios, tmp_path):
+    tiny, _ = scenarios
+    args = ["optimize", tiny, "-n", 4, "--max-replications", 4, "--out", tmp_path, "-j", "1", "-q"]
+    assert invoke(*args, "--validate-seed", 9).exit_code == 0
+    assert (tmp_path / "validation.parquet").is_file()
+    assert invoke(*args).exit_code == 0
+    assert not (tmp_path / "validation.parquet").exists()
+    assert 'id="fig-validation"' not in (tmp_path / "report.html").read_text(encoding="utf-8")
