@@ -51,6 +51,12 @@ def test_record_fields_cli_help_and_api_are_generated():
     for name in ccsim.__all__:
         if not name.startswith("__") and name != "erlang":
             assert f"ccsim.{name}\n" in api, f"ccsim.{name} is not in the API reference"
+    import ccsim.report
+    import ccsim.report.figures
+
+    for module in (ccsim.report, ccsim.report.figures):
+        for name in module.__all__:
+            assert f"{module.__name__}.{name}" in api, f"{module.__name__}.{name} is not listed"
     help_text = reference.cli_help()
     assert "## `ccsim`" in help_text and "`ccsim run`" in help_text
 

@@ -431,6 +431,8 @@ API_MODULES = (
     "ccsim.experiments",
     "ccsim.analysis.erlang",
     "ccsim.analysis.stats",
+    "ccsim.report",
+    "ccsim.report.figures",
 )
 
 
