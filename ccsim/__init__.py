@@ -69,7 +69,11 @@ def __getattr__(name: str) -> Any:
         module, attr = _WHERE[name]
     except KeyError:
         raise AttributeError(f"module 'ccsim' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attr)
+    parent = importlib.import_module(module)
+    try:
+        value = getattr(parent, attr)
+    except AttributeError:  # a submodule (ccsim.erlang) is an attribute only once imported
+        value = importlib.import_module(f"{module}.{attr}")
     globals()[name] = value
     return value
 
