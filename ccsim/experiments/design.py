@@ -53,6 +53,8 @@ __all__ = [
 
 Combine = Literal["product", "list"]
 _RANGE = re.compile(r"^\s*([-+]?[0-9.]+)\s*:\s*([-+]?[0-9.]+)\s*:\s*([-+]?[0-9.]+)\s*$")
+# a:b without a step: YAML 1.1 would read 10:16 as the base-60 number 616.
+_STEPLESS = re.compile(r"^\s*([-+]?[0-9.]+)\s*:\s*([-+]?[0-9.]+)\s*$")
 #: A sweep larger than this is refused (a typo in a range step, most likely).
 MAX_POINTS = 100_000
 
@@ -71,6 +73,13 @@ def parse_values(text: str, where: str = "--grid") -> list[Any]:
     if match:
         start, stop, step = match.groups()
         return _range(start, stop, step, where)
+    match = _STEPLESS.match(text)
+    if match:
+        a, b = match.groups()
+        raise DesignError(
+            f"{where}: {text.strip()!r} is not a range: give a step ({a}:{b}:1), "
+            f"or quote a single time of day (\"'{a}:{b}'\")"
+        )
     try:
         values = yaml.safe_load(f"[{text}]")
     except yaml.YAMLError as exc:

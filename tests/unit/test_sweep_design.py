@@ -28,6 +28,7 @@ from tests.conftest import tiny
         ("5min, 90s", ["5min", "90s"]),
         ("[10, 12], [14, 16]", [[10, 12], [14, 16]]),
         ("longest_idle", ["longest_idle"]),
+        ("'10:30'", ["10:30"]),  # a quoted time of day
     ],
 )
 def test_values_are_ranges_or_yaml_lists(text, values):
@@ -41,6 +42,7 @@ def test_values_are_ranges_or_yaml_lists(text, values):
         ("1:5:0", "step .* must be positive"),
         ("", "no values"),
         ("[1, 2", "cannot read"),
+        ("10:16", "not a range: give a step \\(10:16:1\\)"),  # YAML 1.1 would read 616
     ],
 )
 def test_bad_values_say_what_is_wrong(text, message):
