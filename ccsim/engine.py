@@ -7,7 +7,6 @@ worker process, and optionally its contact records.
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass, field
 
@@ -80,7 +79,7 @@ def run_replication(
     t0 = time.perf_counter()
     records, sim_seconds = run_records(scenario, seed, replication)
     issues = issues_of(records)
-    result = ReplicationResult(
+    return ReplicationResult(
         replication=replication,
         kpis=replication_kpis(records, scenario, issues),
         intervals=channel_intervals(records, scenario),
@@ -91,9 +90,3 @@ def run_replication(
         sim_seconds=sim_seconds,
         wall_seconds=time.perf_counter() - t0,
     )
-    # The model (SimPy environment, agents, dispatcher) is a web of reference cycles
-    # that owns the record arrays; free it now rather than at some later full
-    # collection, so replications run one after another do not pile up in memory.
-    del records, issues
-    gc.collect()
-    return result

@@ -99,7 +99,7 @@ class Model:
             queue.settle(env.now)
         d = self.dispatcher
         return RunRecords(
-            contacts=self.contacts.columns(),
+            contacts=self.contacts.take_columns(),
             channels=[q.name for q in self.queues],
             pools=[p.name for p in self.pools],
             calendar=self.calendar,

@@ -119,11 +119,21 @@ class ContactTable:
             getattr(self, name).append(values.get(name, default))
         return cid
 
-    def columns(self) -> dict[str, np.ndarray]:
-        """The columns as numpy arrays (views on the same memory; the table is finished)."""
-        return {
-            name: np.frombuffer(getattr(self, name), dtype=_DTYPES[code])
-            if len(self)
-            else np.empty(0, _DTYPES[code])
-            for name, (code, _) in COLUMNS.items()
-        }
+    def take_columns(self) -> dict[str, np.ndarray]:
+        """Move the columns into numpy arrays of their own and empty the table.
+
+        The model is a web of reference cycles (environment, agents, callbacks) that
+        Python frees only at a full collection; handing the memory over column by
+        column lets the records be freed as soon as they are dropped, at the cost of
+        one column's copy at a time.
+        """
+        out = {}
+        for name, (code, _) in COLUMNS.items():
+            column = getattr(self, name)
+            out[name] = (
+                np.frombuffer(column, dtype=_DTYPES[code]).copy()
+                if len(column)
+                else (np.empty(0, _DTYPES[code]))
+            )
+            del column[:]
+        return out

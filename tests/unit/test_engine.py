@@ -165,3 +165,21 @@ def test_common_random_numbers_one_more_agent_changes_nothing_but_waits():
     assert np.array_equal(a.contacts["arrival"], b.contacts["arrival"])
     assert np.array_equal(a.contacts["base_handle"], b.contacts["base_handle"])
     assert np.array_equal(a.contacts["patience"], b.contacts["patience"])
+
+
+def test_records_own_their_memory_so_dropping_them_frees_it_without_a_collection():
+    # The model is full of reference cycles; records must not be views into its arrays,
+    # or every replication's records would live until the next full garbage collection.
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        records, _ = run_records(scenario_from_dict(tiny()), 3)
+        column = records.contacts["arrival"]
+        assert len(column) > 0 and column.flags.owndata
+        watch = weakref.ref(column)
+        del records, column
+        assert watch() is None
+    finally:
+        gc.enable()
