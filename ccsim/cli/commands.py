@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from ccsim.cli.tables import (
 )
 from ccsim.experiments import dask_executor, simulate
 from ccsim.experiments.output import json_ready, write_text
+from ccsim.layout import safe_name
 from ccsim.scenario import json_schema, load_scenario, scenario_hash
 
 __all__ = ["run", "schema", "validate"]
@@ -38,8 +38,7 @@ set_opt = click.option(
 
 
 def _default_out(name: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
-    return Path("results") / f"{safe}-{datetime.now():%Y%m%d-%H%M%S}"
+    return Path("results") / f"{safe_name(name)}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
 def _progress(quiet: bool) -> Progress:

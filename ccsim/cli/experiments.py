@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -24,6 +23,7 @@ from ccsim.experiments.output import json_ready
 from ccsim.experiments.store import POINTS_DIR, point_key
 from ccsim.experiments.study import StudyProgress
 from ccsim.experiments.sweep import sweep as run_sweep
+from ccsim.layout import safe_name
 from ccsim.scenario import load_scenario, scenario_hash
 
 __all__ = ["compare", "sweep"]
@@ -84,8 +84,7 @@ def study_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _folder(kind: str, name: str, identity: dict[str, Any]) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
-    return Path("results") / f"{kind}-{safe}-{point_key(identity)[:8]}"
+    return Path("results") / f"{kind}-{safe_name(name)}-{point_key(identity)[:8]}"
 
 
 @contextmanager

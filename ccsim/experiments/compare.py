@@ -18,7 +18,6 @@ section 11.2 (common random numbers).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from ccsim.experiments.precision import PrecisionRule
 from ccsim.experiments.result import SimulationResult
 from ccsim.experiments.store import point_key
 from ccsim.experiments.study import StudyProgress, run_study
+from ccsim.layout import safe_name
 from ccsim.scenario.loader import load_scenario, scenario_hash
 from ccsim.scenario.schema import Scenario
 
@@ -175,11 +175,6 @@ def _labels(scenarios: Sequence[Scenario]) -> list[str]:
     return labels
 
 
-def folder_name(label: str) -> str:
-    """A safe folder name for a scenario label."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-.") or "scenario"
-
-
 def compare(
     scenarios: Sequence[Scenario | str | Path] | Mapping[str, Scenario | str | Path],
     replications: int | None = None,
@@ -282,7 +277,7 @@ def compare(
                 **result.provenance,
             }
             sim = SimulationResult(point.scenario, root, runs, prov)
-            sim.save(folder / "scenarios" / folder_name(point.label))
+            sim.save(folder / "scenarios" / safe_name(point.label))
 
     results, provenance = run_study(
         points,

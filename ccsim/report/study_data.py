@@ -24,7 +24,6 @@ is; :func:`load_study` reads a study.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ccsim.layout import safe_name
 from ccsim.report.data import (
     ReportData,
     ResultsFolderError,
@@ -153,11 +153,6 @@ def _run_stats(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def folder_name(label: str) -> str:
-    """The folder of a compared scenario, as ``ccsim.experiments.compare`` names it."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-.") or "scenario"
-
-
 class _Design:
     """``identity`` and ``info`` of a study's ``design.json``."""
 
@@ -220,7 +215,7 @@ class CompareData(_Design):
         """The results folder of scenario *label*, when it exists."""
         if self.folder is None:
             return None
-        path = self.folder / "scenarios" / folder_name(label)
+        path = self.folder / "scenarios" / safe_name(label)
         return path if (path / "summary.json").is_file() else None
 
 
@@ -232,7 +227,7 @@ def load_compare(folder: str | Path) -> CompareData:
     targets: dict[str, Targets] = {}
     currency = ""
     for label in data.labels:
-        scenario = _read_yaml(folder / "scenarios" / folder_name(label) / "scenario.resolved.yaml")
+        scenario = _read_yaml(folder / "scenarios" / safe_name(label) / "scenario.resolved.yaml")
         if scenario:
             targets[label] = scenario_targets(scenario)
             currency = currency or scenario_currency(scenario)
