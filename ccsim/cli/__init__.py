@@ -6,6 +6,7 @@ import click
 
 from ccsim._version import __version__
 from ccsim.cli.commands import run, schema, validate
+from ccsim.cli.common import widen_for_logs
 from ccsim.cli.erlang import erlang
 from ccsim.cli.experiments import compare, sweep
 from ccsim.cli.optimize import optimize_cmd
@@ -27,6 +28,7 @@ def cli() -> None:
       ccsim run s.yaml --set pools.phone.agents=14 -n 30
       ccsim erlang c --rate 120/h --aht 5min --agents 12
     """
+    widen_for_logs()
 
 
 cli.add_command(run)

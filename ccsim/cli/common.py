@@ -15,10 +15,27 @@ from rich.markup import escape
 
 from ccsim.errors import CcsimError, ScenarioError, ScenarioWarning
 
-__all__ = ["err_console", "handle_errors", "out_console", "print_scenario_error"]
+__all__ = [
+    "err_console",
+    "handle_errors",
+    "out_console",
+    "print_scenario_error",
+    "widen_for_logs",
+]
 
 out_console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+#: Width of tables written to a file or a CI log, where nothing wraps them: rich's
+#: default of 80 columns would cut numbers short ("85,393.…").
+LOG_WIDTH = 160
+
+
+def widen_for_logs() -> None:
+    """Give tables room when stdout is not a terminal (and ``COLUMNS`` is not set)."""
+    if not out_console.is_terminal and "COLUMNS" not in os.environ:
+        out_console.width = max(out_console.width, LOG_WIDTH)
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -363,19 +362,12 @@ def _kpi_table(result: ScenarioCheck, failures_only: bool) -> Table | None:
     return table
 
 
-def _table_console() -> Console:
-    """In a terminal, rich fits tables to the window; in CI logs, keep every column whole."""
-    if out_console.is_terminal:
-        return out_console
-    return Console(soft_wrap=True, width=max(out_console.width, 160))
-
-
 def _print_check(result: ScenarioCheck, failures_only: bool) -> None:
     if result.status == "error":
         return  # already printed as an error line
     table = _kpi_table(result, failures_only)
     if table is not None:
-        _table_console().print(table)
+        out_console.print(table)
     else:
         out_console.print(escape(scenario_heading(result)), highlight=False)
     if result.digest_now is not None:
