@@ -8,9 +8,14 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ccsim.cli.common import err_console, handle_errors, out_console, print_scenario_error
+from ccsim.cli.common import (
+    err_console,
+    handle_errors,
+    out_console,
+    print_scenario_error,
+    progress_bar,
+)
 from ccsim.cli.tables import (
     channel_table,
     deferred_table,
@@ -39,18 +44,6 @@ set_opt = click.option(
 
 def _default_out(name: str) -> Path:
     return Path("results") / f"{safe_name(name)}-{datetime.now():%Y%m%d-%H%M%S}"
-
-
-def _progress(quiet: bool) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
 
 
 @click.command()
@@ -118,7 +111,7 @@ def run(
     n = replications or sc.replications
     executor = dask_executor(scheduler) if scheduler else None
     try:
-        with _progress(quiet or as_json) as bar:
+        with progress_bar(quiet or as_json) as bar:
             task = bar.add_task(f"simulating {sc.name}", total=n)
             result = simulate(
                 sc,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ccsim.errors import CcsimError, ScenarioError, ScenarioWarning
 
@@ -20,6 +21,7 @@ __all__ = [
     "handle_errors",
     "out_console",
     "print_scenario_error",
+    "progress_bar",
     "widen_for_logs",
 ]
 
@@ -29,6 +31,19 @@ err_console = Console(stderr=True, soft_wrap=True)
 #: Width of tables written to a file or a CI log, where nothing wraps them: rich's
 #: default of 80 columns would cut numbers short ("85,393.…").
 LOG_WIDTH = 160
+
+
+def progress_bar(quiet: bool) -> Progress:
+    """The progress bar of long commands: on stderr, gone when done, off with ``--quiet``."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
 
 
 def widen_for_logs() -> None:

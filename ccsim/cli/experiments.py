@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ccsim.cli.common import err_console, handle_errors, out_console
+from ccsim.cli.common import err_console, handle_errors, out_console, progress_bar
 from ccsim.cli.report import write_study_page
 from ccsim.cli.study_tables import compare_rich_table, sweep_rich_table
 from ccsim.experiments.compare import compare as run_compare
@@ -104,15 +103,7 @@ def _executor(scheduler: str | None) -> Iterator[Executor | None]:
 
 @contextmanager
 def _bar(quiet: bool, what: str) -> Iterator[Callable[[StudyProgress], None]]:
-    progress = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
+    progress = progress_bar(quiet)
     with progress:
         task = progress.add_task(what, total=None)
 

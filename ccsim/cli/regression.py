@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
-from ccsim.cli.common import err_console, handle_errors, out_console, print_scenario_error
+from ccsim.cli.common import (
+    err_console,
+    handle_errors,
+    out_console,
+    print_scenario_error,
+    progress_bar,
+)
 from ccsim.errors import CcsimError, ScenarioError
 from ccsim.experiments.baseline import (
     BaselineError,
@@ -75,21 +80,6 @@ def _folder(scenario: Path, given: Path | None) -> Path:
     return given if given is not None else scenario.parent / "baselines"
 
 
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Progress]:
-    bar = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
-    with bar:
-        yield bar
-
-
 def _tracker(bar: Progress, label: str, total: int) -> Callable[[int, int], None]:
     task = bar.add_task(escape(label), total=total)
     return lambda done, _total: bar.update(task, completed=done)
@@ -142,7 +132,7 @@ def baseline(
             raise CcsimError(f"{path}: a baseline needs at least 2 replications; use -n")
     for path, target, sc in zip(paths, targets, loaded, strict=True):
         n = replications or sc.replications
-        with _progress(quiet) as bar:
+        with progress_bar(quiet) as bar:
             made = run_baseline(
                 path,
                 target,
@@ -330,7 +320,7 @@ def _check_one(
                 )
             base = read_baseline(job.baseline)
         n = settings["replications"] or base.replications
-        with _progress(quiet) as bar:
+        with progress_bar(quiet) as bar:
             return check_scenario(
                 scenario,
                 base,
@@ -392,7 +382,7 @@ def _update(checks: list[ScenarioCheck], jobs: int | None, quiet: bool) -> None:
         if result.result is not None:
             made = baseline_from_result(result.result, result.scenario_path, result.baseline_path)
         else:
-            with _progress(quiet) as bar:
+            with progress_bar(quiet) as bar:
                 made = run_baseline(
                     result.scenario_path,
                     result.baseline_path,
