@@ -13,8 +13,8 @@ import math
 from collections.abc import Callable, Iterator
 
 import numpy as np
-import simpy
 
+from ccsim.model.clock import NORMAL, Clock
 from ccsim.model.contacts import ContactTable
 from ccsim.model.dispatch import Dispatcher
 from ccsim.model.entities import ChannelQueue, RearmableEvent
@@ -129,7 +129,7 @@ class ArrivalSource(RearmableEvent):
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         queue: ChannelQueue,
         dispatcher: Dispatcher,
         blocks: Iterator[tuple[int, list[float]]],
@@ -141,8 +141,9 @@ class ArrivalSource(RearmableEvent):
         self.start = dispatcher.start
         self.enter = enter
         self.arrival = dispatcher.contacts.arrival
-        self.entered = dispatcher.contacts.entered
-        self._schedule = env.schedule
+        self._lane = env.lane
+        self._eid = env.eid
+        self._push = env.push
         self.blocks = blocks
         self.first = 0
         self.times: list[float] = []
@@ -152,10 +153,18 @@ class ArrivalSource(RearmableEvent):
         self.done = False
         queue.source = self
 
+    def arm_at(self, when: float) -> None:
+        """Schedule the next arrival at time *when* [s] (not before now), in the clock's lane."""
+        now = self.env._now
+        self.callbacks = self.cbs
+        self._push(self._lane, (when if when > now else now, NORMAL, next(self._eid), self))
+
     def begin(self) -> None:
-        """Arm the first arrival."""
+        """Arm the first arrival (after ``can_sleep`` is decided)."""
+        if self.can_sleep:
+            self.cbs = [self.fire_sleepy]
         if self._advance_block():
-            self.arm(max(0.0, self.times[0] - self.env.now))
+            self.arm_at(self.times[0])
 
     def _advance_block(self) -> bool:
         for first, times in self.blocks:
@@ -165,33 +174,55 @@ class ArrivalSource(RearmableEvent):
         return False
 
     def fire(self, _event: object) -> None:
+        """An arrival: self-service or the journey engine first, else straight to the queue."""
         i = self.i
-        now = self.env.now
+        now = self.env._now
         cid = self.first + i
-        queue = self.queue
         if self.enter is not None:
-            self.enter(cid, queue, now)
+            self.enter(cid, self.queue, now)
         else:
-            self.entered[cid] = now
             self.arrival[cid] = now
-            if self.can_sleep:
-                agent = queue.select()
-                if agent is None:  # it waits; so will every arrival until an agent frees up
-                    queue.dq.append(cid)
-                    queue.waiting += 1
-                    self.sleeping = self._step(i)
-                    return
-                self.start(agent, cid, queue, now)
-            else:
-                self.arrive(cid, queue, now)
+            self.arrive(cid, self.queue, now)
         i += 1
-        if i < len(self.times):
+        times = self.times
+        if i < len(times):
             self.i = i
         elif not self._advance_block():
             return
-        delay = self.times[self.i] - now
+        else:
+            times = self.times
+        when = times[self.i]
         self.callbacks = self.cbs
-        self._schedule(self, 1, delay if delay > 0.0 else 0.0)
+        self._push(self._lane, (when if when > now else now, NORMAL, next(self._eid), self))
+
+    def fire_sleepy(self, _event: object) -> None:
+        """An arrival on a stream that may sleep: an available agent takes it, or it sleeps."""
+        i = self.i
+        now = self.env._now
+        cid = self.first + i
+        queue = self.queue
+        self.arrival[cid] = now
+        agent = queue.select()
+        if agent is None:  # it waits; so will every arrival until an agent frees up
+            queue.dq.append(cid)
+            queue.waiting += 1
+            if self._step(i):
+                self.sleeping = True
+                for pool in queue.pools:
+                    pool.asleep += 1
+            return
+        self.start(agent, cid, queue, now)
+        i += 1
+        times = self.times
+        if i < len(times):
+            self.i = i
+        elif not self._advance_block():
+            return
+        else:
+            times = self.times
+        when = times[self.i]
+        self.callbacks = self.cbs
+        self._push(self._lane, (when if when > now else now, NORMAL, next(self._eid), self))
 
     def _step(self, i: int) -> bool:
         """Move past arrival *i*; False when the stream has ended."""
@@ -204,13 +235,13 @@ class ArrivalSource(RearmableEvent):
     def flush(self, now: float) -> None:
         """Queue every not yet processed arrival up to *now*, at its own arrival time."""
         queue = self.queue
-        dq, arrival, entered = queue.dq, self.arrival, self.entered
+        dq, arrival = queue.dq, self.arrival
         while not self.done:
             times, first, i = self.times, self.first, self.i
             n = len(times)
             while i < n and times[i] <= now:
                 cid = first + i
-                arrival[cid] = entered[cid] = times[i]
+                arrival[cid] = times[i]
                 dq.append(cid)
                 queue.waiting += 1
                 i += 1
@@ -219,9 +250,10 @@ class ArrivalSource(RearmableEvent):
                 return
             self._advance_block()
 
-    def wake(self, now: float) -> None:
+    def wake(self) -> None:
         """An agent is available again: arm the next arrival (call :meth:`flush` first)."""
         self.sleeping = False
+        for pool in self.queue.pools:
+            pool.asleep -= 1
         if not self.done:
-            delay = self.times[self.i] - now
-            self.arm(delay if delay > 0.0 else 0.0)
+            self.arm_at(self.times[self.i])

@@ -9,9 +9,9 @@ SimPy.
 from __future__ import annotations
 
 import numpy as np
-import simpy
 
 from ccsim.model.arrivals import ArrivalSource, arrival_blocks
+from ccsim.model.clock import Clock
 from ccsim.model.contacts import ContactTable
 from ccsim.model.dispatch import Dispatcher
 from ccsim.model.entities import ChannelQueue, PoolState
@@ -39,7 +39,7 @@ class Model:
     def __init__(self, scenario: Scenario, streams: RandomStreams) -> None:
         self.scenario = scenario
         self.calendar = scenario.calendar
-        self.env = simpy.Environment()
+        self.env = Clock()
         self.contacts = ContactTable()
         self.queues = [
             ChannelQueue(

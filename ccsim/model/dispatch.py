@@ -18,6 +18,7 @@ from typing import Any
 
 import simpy
 
+from ccsim.model.clock import NORMAL, Clock
 from ccsim.model.contacts import ContactTable
 from ccsim.model.entities import Agent, ChannelQueue, PoolState, Slot, TimedEvent
 from ccsim.records import ABANDONED, ANSWERED, IN_SYSTEM
@@ -55,7 +56,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         contacts: ContactTable,
         queues: list[ChannelQueue],
         pools: list[PoolState],
@@ -65,6 +66,9 @@ class Dispatcher:
         self.queues = queues
         self.pools = pools
         self._schedule = env.schedule
+        self._heap = env.heap
+        self._eid = env.eid
+        self._push = env.push
         self._abandon_callbacks: list[Callable[[Any], None]] = [self.abandon]
         self._answer = contacts.answer
         self._handle = contacts.handle
@@ -143,7 +147,7 @@ class Dispatcher:
         self._agent[cid] = agent.number
         slot.callbacks = slot.cbs
         slot.work = work = handle + self._wrap[cid]
-        self._schedule(slot, 1, work)
+        self._push(self._heap, (now + work, NORMAL, next(self._eid), slot))
         if load < pool.capacity and not pool.closing:
             agent.idle_since = now
             pool.available[load].append((agent.stamp, agent))
@@ -155,13 +159,13 @@ class Dispatcher:
         agent.free.append(slot)
         agent.stamp += 1
         pool = agent.pool
+        now = self.env._now
         if pool.track and agent.load == 0:
-            now = self.env.now
             self._track(pool, now, -1)
             if pool.rest_ratio:
                 self._schedule(TimedEvent(self._rested_cbs, agent), 1, slot.work * pool.rest_ratio)
                 return
-        self.find_work(agent, self.env.now)
+        self.find_work(agent, now)
 
     def _rested(self, event: TimedEvent) -> None:
         self.find_work(event.payload, self.env.now)
@@ -193,9 +197,10 @@ class Dispatcher:
         load = agent.load
         if (agent.leaving or pool.to_release or pool.breaks) and self._leave_or_rest(agent):
             return
-        for source in pool.sleepers:
-            if source.sleeping:
-                source.flush(now)
+        if pool.asleep:
+            for source in pool.sleepers:
+                if source.sleeping:
+                    source.flush(now)
         queue = pool.only
         if queue is not None:  # one live skill: the common case, without the general loop
             if queue.waiting:
@@ -214,9 +219,10 @@ class Dispatcher:
         if load == 0:
             agent.idle = True
             pool.n_idle += 1
-            for source in pool.sleepers:
-                if source.sleeping:
-                    source.wake(now)
+            if pool.asleep:
+                for source in pool.sleepers:
+                    if source.sleeping:
+                        source.wake()
         pool.available[load].append((agent.stamp, agent))
 
     def _take_best(self, agent: Agent, pool: PoolState, load: int, now: float) -> bool:

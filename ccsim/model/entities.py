@@ -1,6 +1,6 @@
 """Runtime entities: agents, their work slots, pools and channel queues.
 
-Design (see docs/explanation/engine.md):
+Design (see docs/explanation/performance.md):
 
 * An agent has one :class:`Slot` per contact it can hold at once (1 for voice,
   ``concurrency`` for chat). A slot is a SimPy event that is **re-armed** for
@@ -241,6 +241,7 @@ class PoolState:
 
     __slots__ = (
         "agents",
+        "asleep",
         "available",
         "breaks",
         "busy_agents",
@@ -315,6 +316,7 @@ class PoolState:
         self.defer_rule = True
         self.live_queues = [q for level in levels for q in level if not q.deferred]
         self.sleepers: list[Any] = []  # arrival streams of its skills that may sleep
+        self.asleep = 0  # how many of them sleep now
         # The one queue of a pool with a single live skill (fast path), else None.
         single = [q for level in levels for q in level]
         self.only = single[0] if len(single) == 1 and single[0].kind == "live" else None
