@@ -54,6 +54,9 @@ def instructions(tree: Path, c: int, contacts: int) -> int:
             ],
             check=True,
             capture_output=True,
+            # Outside any checkout: ``python -c`` puts the working directory first on
+            # sys.path, which would shadow PYTHONPATH and measure the wrong tree.
+            cwd=tmp,
             env={**os.environ, "PYTHONPATH": str(tree)},
         )
         summary = re.search(r"^summary:\s+(\d+)", out.read_text(), flags=re.M)
