@@ -160,9 +160,7 @@ class ArrivalSource(RearmableEvent):
         self._push(self._lane, (when if when > now else now, NORMAL, next(self._eid), self))
 
     def begin(self) -> None:
-        """Arm the first arrival (after ``can_sleep`` is decided)."""
-        if self.can_sleep:
-            self.cbs = [self.fire_sleepy]
+        """Arm the first arrival."""
         if self._advance_block():
             self.arm_at(self.times[0])
 
@@ -174,15 +172,23 @@ class ArrivalSource(RearmableEvent):
         return False
 
     def fire(self, _event: object) -> None:
-        """An arrival: self-service or the journey engine first, else straight to the queue."""
+        """An arrival: to self-service or the queue, and arm the next one."""
         i = self.i
         now = self.env._now
         cid = self.first + i
+        queue = self.queue
         if self.enter is not None:
-            self.enter(cid, self.queue, now)
+            self.enter(cid, queue, now)
         else:
             self.arrival[cid] = now
-            self.arrive(cid, self.queue, now)
+            if not self.can_sleep:
+                self.arrive(cid, queue, now)
+            else:
+                agent = queue.select()
+                if agent is None:  # it waits; so will every arrival until an agent frees up
+                    self._fall_asleep(cid, i)
+                    return
+                self.start(agent, cid, queue, now)
         i += 1
         times = self.times
         if i < len(times):
@@ -195,34 +201,15 @@ class ArrivalSource(RearmableEvent):
         self.callbacks = self.cbs
         self._push(self._lane, (when if when > now else now, NORMAL, next(self._eid), self))
 
-    def fire_sleepy(self, _event: object) -> None:
-        """An arrival on a stream that may sleep: an available agent takes it, or it sleeps."""
-        i = self.i
-        now = self.env._now
-        cid = self.first + i
+    def _fall_asleep(self, cid: int, i: int) -> None:
+        """Contact *cid* (arrival *i*) waits: queue it and stop re-arming until :meth:`wake`."""
         queue = self.queue
-        self.arrival[cid] = now
-        agent = queue.select()
-        if agent is None:  # it waits; so will every arrival until an agent frees up
-            queue.dq.append(cid)
-            queue.waiting += 1
-            if self._step(i):
-                self.sleeping = True
-                for pool in queue.pools:
-                    pool.asleep += 1
-            return
-        self.start(agent, cid, queue, now)
-        i += 1
-        times = self.times
-        if i < len(times):
-            self.i = i
-        elif not self._advance_block():
-            return
-        else:
-            times = self.times
-        when = times[self.i]
-        self.callbacks = self.cbs
-        self._push(self._lane, (when if when > now else now, NORMAL, next(self._eid), self))
+        queue.dq.append(cid)
+        queue.waiting += 1
+        if self._step(i):
+            self.sleeping = True
+            for pool in queue.pools:
+                pool.asleep += 1
 
     def _step(self, i: int) -> bool:
         """Move past arrival *i*; False when the stream has ended."""

@@ -114,7 +114,7 @@ class Clock(simpy.Environment):
         queue = self._queue
         lane = self.lane
         try:
-            while True:
+            while True:  # the body of step(), inlined: a method call per event costs 5%
                 if lane and (not queue or lane[0] < queue[0]):
                     self._now, _, _, event = heappop(lane)
                 else:
