@@ -1,4 +1,4 @@
-"""Validation table: ccsim against Erlang C, Erlang A and Cobham's priority formula.
+"""Validation table: ccsim against Erlang C, Erlang A, Erlang B and Cobham's priority formula.
 
 Runs the same cases as ``tests/validation/test_against_theory.py`` (the run table and
 checks live in ``tests/validation/theory_cases.py``) and prints a Markdown table for
@@ -66,6 +66,7 @@ def table(replications: int | None = None, jobs: int = 2) -> pd.DataFrame:
             ("Erlang C", tc.ERLANG_C),
             ("Erlang A", tc.ERLANG_A),
             ("priority", tc.PRIORITY),
+            ("Erlang B", tc.ERLANG_B),
         ):
             m = tc.family_size(cases)
             for case in tc.with_replications(cases, replications):

@@ -1,4 +1,4 @@
-"""ccsim against exact queueing theory: Erlang C, Erlang A and Cobham's priority formula.
+"""ccsim against exact queueing theory: Erlang C, Erlang A, Erlang B and Cobham's priority formula.
 
 Acceptance criteria (all with exponential handle times of mean 60 s, ``mu = 1/min``,
 and ``lambda = load * c * mu``):
@@ -15,6 +15,12 @@ and ``lambda = load * c * mu``):
 3. **Non-preemptive priority**, one pool serving two channels (``high: 1, low: 2``),
    half the arrivals each, c = 1 at load 0.8 and c = 10 at load 0.9: Cobham's mean wait
    of each class (= its ASA, nobody abandons) and P(wait) = Erlang C for both classes.
+4. **Loss system (Erlang B)**, customers with zero patience (blocked calls cleared),
+   c in {1, 10, 100} below and above load 1, exponential handle times and lognormal
+   ones with cv 2: the blocking probability (= abandonment rate) is Erlang B whatever
+   the handle-time distribution (insensitivity; Kelly 1979, *Reversibility and
+   Stochastic Networks*, ch. 3), occupancy is ``load (1 - B)``, and nobody is answered
+   after waiting.
 
 Conservation and Little's law, checked in every case: the number of contacts offered
 after the warm-up (summed over replications) against its exact Poisson law; occupancy
@@ -42,6 +48,7 @@ Erlang C   16     6       p_wait, asa, service_level, abandon_rate,          96
 Erlang A   9      7       p_wait, asa, service_level, abandon_rate,          63
                           mean_wait, occupancy, offered
 priority   2      7       per class p_wait, asa, offered; occupancy          14
+Erlang B   6      4       abandon_rate, p_wait (zero), occupancy, offered    24
 =========  =====  ======  =================================================  ==========
 
 Offered counts use the exact (Garwood) Poisson interval at the same level. When every
@@ -102,7 +109,9 @@ priority c=10 high   1.6      2.3   .              .
 priority c=10 low    1.7      7.9   .              .
 ===================  =======  ====  =============  ===========
 
-Occupancy half-widths are 0.05-2%, offered-count ones 0.2-1.3%.
+Occupancy half-widths are 0.05-2%, offered-count ones 0.2-1.3%. Erlang B blocking
+half-widths (pilot seeds): 0.6% for c = 1, 1.4-2.1% for c = 10, 4.5-6.7% for c = 100
+(blocking 2.7% and 13.6%), in 6.4 million contacts and about 13 s with ``jobs=2``.
 
 Limits, stated honestly:
 
@@ -131,6 +140,7 @@ import pytest
 from theory_cases import (
     ALL_CASES,
     ERLANG_A,
+    ERLANG_B,
     ERLANG_C,
     PRIORITY,
     SEED,
@@ -148,6 +158,7 @@ from ccsim.experiments import make_executor
 M_ERLANG_C = 96  # 16 cases x 6 checks
 M_ERLANG_A = 63  # 9 cases x 7 checks
 M_PRIORITY = 14  # 2 cases x 7 checks
+M_ERLANG_B = 24  # 6 cases x 4 checks
 
 
 @pytest.fixture(scope="module")
@@ -176,12 +187,18 @@ def test_design() -> None:
     assert family_size(ERLANG_C) == M_ERLANG_C
     assert family_size(ERLANG_A) == M_ERLANG_A
     assert family_size(PRIORITY) == M_PRIORITY
+    assert family_size(ERLANG_B) == M_ERLANG_B
     grid = set(itertools.product((1, 10, 100, 500), (0.5, 0.7, 0.9, 0.95)))
     assert {(case.c, case.load) for case in ERLANG_C} == grid
     assert {case.c for case in ERLANG_A} == {5, 50, 200}
     assert all(case.load == 1.1 for case in ERLANG_A if case.load > 1.0)
     assert {case.c for case in PRIORITY} == {1, 10}
     assert all(0.8 <= case.load <= 0.9 for case in PRIORITY)
+    assert {case.c for case in ERLANG_B} == {1, 10, 100}
+    for c in (1, 10, 100):  # each size below and above load 1, one of them not exponential
+        loads = {case.load for case in ERLANG_B if case.c == c}
+        assert min(loads) < 1.0 <= max(loads), c
+        assert any(case.handle_cv for case in ERLANG_B if case.c == c), c
     assert [case.seed for case in ALL_CASES] == [SEED + k for k in range(len(ALL_CASES))]
     for case in ALL_CASES:
         assert case.replications >= 10, case.label
@@ -207,3 +224,10 @@ def test_erlang_a(case: Case, executor: Executor) -> None:
 def test_priority(case: Case, executor: Executor) -> None:
     """Two-class non-preemptive priority: Cobham's mean waits and Erlang C P(wait)."""
     _check_case(case, executor, M_PRIORITY)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ERLANG_B, ids=lambda case: case.id)
+def test_erlang_b(case: Case, executor: Executor) -> None:
+    """Zero patience: blocking = Erlang B for any handle-time distribution, occupancy."""
+    _check_case(case, executor, M_ERLANG_B)

@@ -54,7 +54,13 @@ import pandas as pd
 from scipy import stats
 from scipy.linalg import eigh_tridiagonal
 
-from ccsim.analysis.erlang import erlang_a_metrics, erlang_c, erlang_c_metrics, priority_waits
+from ccsim.analysis.erlang import (
+    erlang_a_metrics,
+    erlang_b,
+    erlang_c,
+    erlang_c_metrics,
+    priority_waits,
+)
 from ccsim.analysis.stats import estimate
 from ccsim.experiments import SimulationResult, simulate
 from ccsim.scenario import Scenario, scenario_from_dict
@@ -63,6 +69,7 @@ __all__ = [
     "AHT_S",
     "ALL_CASES",
     "ERLANG_A",
+    "ERLANG_B",
     "ERLANG_C",
     "FAMILY_LEVEL",
     "PATIENCE_S",
@@ -148,6 +155,16 @@ _PRIORITY_RUNS: tuple[tuple[int, float, float, float, int], ...] = (
     (10, 0.90, 6.5, 100.0, 30),
 )
 
+_ERLANG_B_RUNS: tuple[tuple[int, float, float | None, float, float, int], ...] = (
+    # c    load  handle cv  warm-up  duration  R    (zero patience: blocked calls cleared)
+    (1, 0.50, None, 1.0, 500.0, 30),
+    (1, 1.00, 2.0, 1.0, 500.0, 30),
+    (10, 0.80, None, 1.0, 60.0, 30),
+    (10, 1.20, 2.0, 1.0, 60.0, 30),
+    (100, 0.90, None, 1.0, 8.0, 30),
+    (100, 1.10, 2.0, 1.0, 6.0, 30),
+)
+
 
 # --------------------------------------------------------------------------- cases
 
@@ -156,7 +173,7 @@ _PRIORITY_RUNS: tuple[tuple[int, float, float, float, int], ...] = (
 class Case:
     """One steady-state configuration compared with its exact values."""
 
-    family: str  # "erlang_c" | "erlang_a" | "priority"
+    family: str  # "erlang_c" | "erlang_a" | "priority" | "erlang_b"
     c: int
     load: float  # lambda / (c mu), all classes together
     warmup_h: float
@@ -165,16 +182,23 @@ class Case:
     seed: int = SEED
     patience_s: float | None = None
     shares: tuple[float, ...] = (1.0,)
+    handle_cv: float | None = None  # None: exponential; else lognormal with this cv
 
     @property
     def label(self) -> str:
-        tag = {"erlang_c": "M/M/c", "erlang_a": "M/M/c+M", "priority": "priority"}[self.family]
+        tag = {
+            "erlang_c": "M/M/c",
+            "erlang_a": "M/M/c+M",
+            "priority": "priority",
+            "erlang_b": "M/M/c/c" if self.handle_cv is None else f"M/G/c/c cv={self.handle_cv:g}",
+        }[self.family]
         return f"{tag} c={self.c} load={self.load:.2f}"
 
     @property
     def id(self) -> str:
         """A short test id, e.g. ``erlang_c-c10-load0.90``."""
-        return f"{self.family}-c{self.c}-load{self.load:.2f}"
+        cv = "" if self.handle_cv is None else f"-cv{self.handle_cv:g}"
+        return f"{self.family}-c{self.c}-load{self.load:.2f}{cv}"
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -201,11 +225,12 @@ class Case:
         if self.family == "erlang_a":
             m = erlang_a_metrics(self.rate_per_hour, AHT_S, self.c, self.patience_s, 0.0)
             return round(float(m.mean_wait) / float(m.p_wait), 2)
-        return PRIORITY_WITHIN_S
+        return PRIORITY_WITHIN_S  # the priority and loss families do not check it
 
     @property
     def relaxation_s(self) -> float:
-        return relaxation_time_s(self.c, self.load, self.patience_s)
+        capacity = self.c if self.family == "erlang_b" else None
+        return relaxation_time_s(self.c, self.load, self.patience_s, capacity)
 
     @property
     def expected_contacts(self) -> float:
@@ -217,12 +242,17 @@ class Case:
         warmup, duration = self.warmup_h * 3600.0, self.duration_h * 3600.0
         channels = {}
         for name, rate in zip(self.channels, self.rates_per_hour, strict=True):
+            handle: dict[str, object] = {"dist": "exponential", "mean": AHT_S}
+            if self.handle_cv is not None:
+                handle = {"dist": "lognormal", "mean": AHT_S, "cv": self.handle_cv}
             channel: dict[str, object] = {
                 "arrivals": {"rate": rate},
-                "handle_time": {"dist": "exponential", "mean": AHT_S},
+                "handle_time": handle,
                 "service_level": {"within": self.within_s},
             }
-            if self.patience_s is not None:
+            if self.patience_s == 0.0:  # nobody waits: blocked calls cleared
+                channel["patience"] = {"dist": "deterministic", "value": 0.0}
+            elif self.patience_s is not None:
                 channel["patience"] = {"dist": "exponential", "mean": self.patience_s}
             channels[name] = channel
         skills: object = {"high": 1, "low": 2} if len(self.shares) == 2 else ["voice"]
@@ -267,6 +297,15 @@ class Case:
                 Expected("p", "occupancy", float(m.occupancy), scope="pool"),
                 Expected("voice", "offered", float(count[0]), kind="poisson"),
             ]
+        elif self.family == "erlang_b":
+            a = lam * AHT_S / 3600.0
+            blocked = float(erlang_b(c, a))
+            out += [
+                Expected("voice", "abandon_rate", blocked, blocked),
+                Expected("voice", "p_wait", 0.0, 0.0),
+                Expected("p", "occupancy", a * (1.0 - blocked) / c, scope="pool"),
+                Expected("voice", "offered", float(count[0]), kind="poisson"),
+            ]
         else:
             waits = priority_waits(list(self.rates_per_hour), AHT_S, c)
             pw = float(erlang_c(c, lam * AHT_S / 3600.0))
@@ -306,7 +345,21 @@ def _table(
 ERLANG_C = _table("erlang_c", _ERLANG_C_RUNS, 0)
 ERLANG_A = _table("erlang_a", _ERLANG_A_RUNS, len(ERLANG_C))
 PRIORITY = _table("priority", _PRIORITY_RUNS, len(ERLANG_C) + len(ERLANG_A))
-ALL_CASES = ERLANG_C + ERLANG_A + PRIORITY
+ERLANG_B = tuple(
+    Case(
+        "erlang_b",
+        c,
+        load,
+        warm,
+        dur,
+        reps,
+        SEED + len(ERLANG_C + ERLANG_A + PRIORITY) + k,
+        patience_s=0.0,
+        handle_cv=cv,
+    )
+    for k, (c, load, cv, warm, dur, reps) in enumerate(_ERLANG_B_RUNS)
+)
+ALL_CASES = ERLANG_C + ERLANG_A + PRIORITY + ERLANG_B
 
 
 def family_size(cases: Iterable[Case]) -> int:
@@ -317,17 +370,21 @@ def family_size(cases: Iterable[Case]) -> int:
 # --------------------------------------------------------------------------- theory
 
 
-def relaxation_time_s(c: int, load: float, patience_s: float | None = None) -> float:
+def relaxation_time_s(
+    c: int, load: float, patience_s: float | None = None, capacity: int | None = None
+) -> float:
     """Inverse spectral gap [s] of the birth-death chain of the number in system.
 
     Birth rate ``lambda``, death rate ``min(n, c) mu + max(n - c, 0) theta``, truncated
-    far in the tail. For M/M/1 this is ``1 / (mu (1 - sqrt(rho))**2)``. The priority
-    family uses the M/M/c chain of all classes together.
+    far in the tail, or at *capacity* contacts in the system (the loss system M/M/c/c
+    has ``capacity = c``). For M/M/1 this is ``1 / (mu (1 - sqrt(rho))**2)``. The
+    priority family uses the M/M/c chain of all classes together; the loss family with
+    lognormal handle times uses the exponential chain as its yardstick.
     """
     mu = 1.0 / AHT_S
-    theta = 0.0 if patience_s is None else 1.0 / patience_s
+    theta = 0.0 if not patience_s else 1.0 / patience_s
     lam = load * c * mu
-    n = np.arange(c + 4001, dtype=float)
+    n = np.arange((c + 4000 if capacity is None else capacity) + 1, dtype=float)
     death = np.minimum(n, c) * mu + np.maximum(n - c, 0.0) * theta
     birth = np.full(n.size, lam)
     birth[-1] = 0.0

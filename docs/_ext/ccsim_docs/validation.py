@@ -29,6 +29,7 @@ CASES = (
     ("erlang_a", 50, 0.90),
     ("erlang_a", 50, 1.10),
     ("priority", 10, 0.90),
+    ("erlang_b", 10, 1.20),
 )
 
 LABELS = {
@@ -84,6 +85,8 @@ def validation_table() -> str:
                 label = LABELS[exp.metric]
                 if case.family == "priority" and exp.scope == "channel":
                     label = f"{label}, {exp.name} priority"
+                if case.family == "erlang_b" and exp.metric == "abandon_rate":
+                    label = "lost (Erlang B)"
                 rows.append(
                     (
                         case.label,
