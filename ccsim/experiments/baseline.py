@@ -13,10 +13,13 @@ holding everything a later check needs:
 * every KPI of every channel, pool and the totals: the per-replication values,
   their mean and Student-t 95% interval;
 * ``digest``: the SHA-256 of the contact records of replication 0, for
-  ``ccsim check --exact`` (see :func:`contacts_digest`).
+  ``ccsim check --exact`` (see :func:`contacts_digest`);
+* ``software``: the versions of Python, NumPy, SciPy and SimPy that ran it
+  (:func:`~ccsim.experiments.software.software_versions`), so that records that
+  differ after an upgrade can be traced to it. Optional when read.
 
 The file is written atomically and holds no time stamps, so re-running an
-unchanged scenario with the same ccsim rewrites it byte for byte.
+unchanged scenario with the same ccsim and packages rewrites it byte for byte.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,7 @@ from ccsim.analysis.stats import estimate
 from ccsim.errors import CcsimError
 from ccsim.experiments.output import json_ready, write_text
 from ccsim.experiments.result import SimulationResult
+from ccsim.experiments.software import software_versions
 from ccsim.scenario.loader import RUN_FIELDS, scenario_hash
 from ccsim.scenario.schema import Scenario
 
@@ -124,6 +128,8 @@ class Baseline:
         What the baseline was run with.
     ccsim_version
         The ccsim that wrote it.
+    software
+        Versions of Python, NumPy, SciPy and SimPy that ran it (empty if not recorded).
     digest
         Digest of the contact records of replication 0.
     values
@@ -143,6 +149,7 @@ class Baseline:
     values: Mapping[KpiKey, np.ndarray]
     path: Path | None = None
     format: int = FORMAT
+    software: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -197,6 +204,7 @@ class Baseline:
                 "rows": self.digest.rows,
                 "columns": list(self.digest.columns),
             },
+            "software": dict(self.software),
             "kpis": kpis,
         }
 
@@ -276,6 +284,7 @@ def baseline_from_result(
         digest=digest,
         values=kpi_values(result),
         path=baseline_path,
+        software=software_versions(),
     )
 
 
@@ -409,4 +418,16 @@ def _parse(data: dict[str, Any], path: Path) -> Baseline:
         values=values,
         path=path,
         format=data["format"],
+        software=_software(data.get("software", {}), here),
     )
+
+
+def _software(value: object, here: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise BaselineError(
+            f"{here}: software: expected a mapping of package names to versions, "
+            'e.g. {"numpy": "2.1.3"}; re-create the baseline with ccsim baseline'
+        )
+    return dict(value)

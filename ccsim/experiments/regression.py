@@ -60,6 +60,7 @@ from ccsim.experiments.comparison import ALPHA, KpiComparison, compare_kpis
 from ccsim.experiments.margins import MarginPolicy, metric_kind
 from ccsim.experiments.result import SimulationResult
 from ccsim.experiments.runner import Progress, simulate
+from ccsim.experiments.software import software_differences, software_versions
 from ccsim.scenario.loader import load_scenario, scenario_hash
 from ccsim.scenario.schema import Scenario
 
@@ -296,9 +297,11 @@ def _compare(
             f"{len(failed)} of {len(check.kpis)} KPIs moved beyond noise and margin: {listed}{more}"
         )
     if check.exact and not check.digest_matches:
+        upgraded = software_differences(baseline.software, software_versions())
+        why = f"; written with other software: {', '.join(upgraded)}" if upgraded else ""
         problems.append(
             "contact records differ from the baseline's "
-            f"(digest {check.digest_baseline[:8]} → {(check.digest_now or '?')[:8]})"  # type: ignore[index]
+            f"(digest {check.digest_baseline[:8]} → {(check.digest_now or '?')[:8]}{why})"  # type: ignore[index]
         )
     notes = []
     if check.changed:

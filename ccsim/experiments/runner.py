@@ -16,6 +16,7 @@ from ccsim.engine import ReplicationResult, run_replication
 from ccsim.experiments.executors import executor_workers, make_executor, stop_executor
 from ccsim.experiments.precision import PrecisionRule
 from ccsim.experiments.result import SimulationResult
+from ccsim.experiments.software import software_versions
 from ccsim.scenario.loader import load_scenario, scenario_hash
 from ccsim.scenario.schema import Scenario
 
@@ -181,7 +182,7 @@ def simulate(
             "warmup": scenario.calendar.warmup,
             "start_weekday": scenario.calendar.start_weekday,
         },
-        "python": platform.python_version(),
+        **software_versions(),
         "platform": platform.platform(),
     }
     if stopping is not None:

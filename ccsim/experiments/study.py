@@ -55,6 +55,7 @@ from ccsim.experiments.points import (
 )
 from ccsim.experiments.precision import PrecisionRule
 from ccsim.experiments.runner import SERIAL_BELOW, expected_contacts
+from ccsim.experiments.software import software_versions
 from ccsim.experiments.store import PointStore
 
 __all__ = ["StudyProgress", "open_executor", "run_points", "run_study"]
@@ -382,7 +383,7 @@ def run_study(
         "started_utc": started,
         "wall_seconds": round(time.perf_counter() - t0, 3),
         "workers": executor_workers(pool),
-        "python": platform.python_version(),
+        **software_versions(),
         "platform": platform.platform(),
     }
     if rule is not None:

@@ -240,6 +240,7 @@ def _provenance(data: ReportData) -> str:
         ("run time", f"{wall:.1f} s" if isinstance(wall, int | float) else "–"),
         ("contacts simulated", fmt_number(p.get("contacts_simulated"))),
         ("python", html.escape(str(p.get("python", "–")))),
+        ("numpy", html.escape(str(p.get("numpy", "–")))),
     ]
     rows = [f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in items]
     command = p.get("command")

@@ -22,6 +22,7 @@ from scipy import stats
 from ccsim.experiments.baseline import kpi_values, read_baseline, write_baseline
 from ccsim.experiments.margins import MarginPolicy
 from ccsim.experiments.regression import check_scenario, compare_kpis, run_baseline
+from ccsim.experiments.software import software_versions
 from tests.conftest import ROOT
 
 SUITE = ROOT / "scenarios" / "regression"
@@ -182,6 +183,20 @@ def test_another_seed_passes_statistically_but_fails_exact(voice):
     same = ccsim("check", voice / "voice_day.yaml", "--exact")
     assert same.returncode == 0, same.stdout + same.stderr
     assert "contact records of replication 0: identical" in same.stdout
+
+
+def test_exact_failure_names_a_numpy_or_simpy_upgrade(voice):
+    """Records that differ after an upgrade say which package moved; the same ones do not."""
+    baseline = read_baseline(voice / "baselines" / "voice_day.json")
+    now = software_versions()
+    older = dataclasses.replace(baseline, software={**now, "numpy": "0.0.1", "scipy": "0.0.2"})
+    check = check_scenario(voice / "voice_day.yaml", older, seed=baseline.seed + 1, exact=True)
+    assert check.status == "fail"
+    assert f"written with other software: numpy 0.0.1 → {now['numpy']})" in check.message
+    assert "scipy" not in check.message  # SciPy does not decide the records
+    same = dataclasses.replace(baseline, software=now)
+    check = check_scenario(voice / "voice_day.yaml", same, seed=baseline.seed + 1, exact=True)
+    assert check.status == "fail" and "other software" not in check.message
 
 
 def test_update_rebaselines_a_changed_scenario(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import platform
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from ccsim.experiments.margins import (
     parse_margin,
 )
 from ccsim.experiments.regression import compare_kpis
+from ccsim.experiments.software import software_differences, software_versions
 
 SL = ("channel", "voice", "service_level")
 ASA = ("channel", "voice", "asa")
@@ -203,6 +205,7 @@ def _baseline(path) -> Baseline:
         digest=RecordDigest("cd" * 32, 0, 10, ("id", "arrival")),
         values=values,
         path=path,
+        software={"numpy": "2.0.0", "simpy": "4.1.1"},
     )
 
 
@@ -217,8 +220,23 @@ def test_baseline_round_trips_bit_for_bit(tmp_path):
     assert back.scenario_file() == tmp_path / "s.yaml"
     data = json.loads(path.read_text())
     assert data["format"] == 1 and data["kpis"][0]["ci95"][0] < data["kpis"][0]["mean"]
-    assert path.read_text().count("\n") < 30  # one line per KPI: readable diffs
+    kpi_lines = [line for line in path.read_text().splitlines() if '"metric"' in line]
+    assert len(kpi_lines) == len(data["kpis"]) == 2  # one line per KPI: readable diffs
     assert write_baseline(back).read_bytes() == path.read_bytes()
+    assert back.software == {"numpy": "2.0.0", "simpy": "4.1.1"}
+    data.pop("software")  # written by an earlier ccsim: still read
+    path.write_text(json.dumps(data))
+    assert read_baseline(path).software == {}
+
+
+def test_software_versions_and_what_differs():
+    now = software_versions()
+    assert now["numpy"] == np.__version__ and now["python"] == platform.python_version()
+    assert set(now) == {"python", "numpy", "scipy", "simpy"}
+    then = {**now, "numpy": "1.0", "scipy": "0.1", "python": "2.7"}
+    assert software_differences(then, now) == [f"numpy 1.0 → {now['numpy']}"]
+    assert software_differences({}, now) == []  # nothing recorded: nothing to say
+    assert software_differences(now, now) == []
 
 
 def _bad(tmp_path, edit=None, text=None) -> str:
@@ -246,6 +264,10 @@ def test_bad_baselines_are_clear_errors(tmp_path):
     )
     assert "seed: missing" in _bad(tmp_path, lambda d: d.pop("seed"))
     assert "kpis[0]: values" in _bad(tmp_path, lambda d: d["kpis"][0]["values"].pop())
+    assert "software: expected a mapping" in _bad(tmp_path, lambda d: d.update(software=[1]))
+    assert "software: expected a mapping" in _bad(
+        tmp_path, lambda d: d.update(software={"numpy": 2})
+    )
     with pytest.raises(BaselineError, match="no such baseline file"):
         read_baseline(tmp_path / "nothing.json")
 
