@@ -104,7 +104,7 @@ def optimize_cmd(
         write_json(folder / "evaluations" / f"{step:04d}.json", record)
         if not quiet:
             state = "meets every target" if ev.feasible else f"{len(ev.why)} misses"
-            err_console.print(f"{phase:>6}: cost {ev.cost:,.0f}, {state}", highlight=False)
+            err_console.print(f"{phase:>8}: cost {ev.cost:,.0f}, {state}", highlight=False)
 
     try:
         result = optimize(

@@ -334,7 +334,8 @@ def optimize(
         Most agents per interval and pool (default: 4x the analytic start + 10).
     on_evaluation
         Called with each evaluation and the phase name (``start``, ``repair``,
-        ``trim``, ``check``) as it completes, e.g. to save it.
+        ``trim`` for removals in batches, ``trim one`` for single removals) as it
+        completes, e.g. to save it.
 
     Returns
     -------
@@ -471,7 +472,7 @@ def _trim_one_by_one(best: Evaluation, run: Callable[[Plan, str], Evaluation]) -
                     continue
                 trial_plan = _copy(best.plan)
                 trial_plan[pool][k] -= 1
-                trial = run(trial_plan, "check")
+                trial = run(trial_plan, "trim one")
                 if trial.feasible:
                     best, improved = trial, True
     return best

@@ -322,19 +322,26 @@ def search_history_figure(
             )
         )
     phases = list(dict.fromkeys(h["phase"].astype(str)))
-    for phase in phases:  # label where each phase begins
+    for i, phase in enumerate(phases):  # label where each phase begins, a line lower each
         first = h[h["phase"].astype(str) == phase]["step"].min()
         fig.add_vline(
             x=float(first) - 0.5,
             line={"color": "#e5e7eb", "width": 1},
             annotation_text=phase,
             annotation_position="top right",
+            annotation_yshift=-14 * i,
             annotation_font={"color": MUTED, "size": 11},
         )
     style(fig, "Search: the cost of each plan evaluated", 400)
     unit = f" [{currency}]" if currency else ""
     fig.update_xaxes(title_text="evaluation", dtick=1 if len(h) <= 30 else None)
     fig.update_yaxes(title_text=f"cost{unit}", tickformat=",.0f", rangemode="normal")
+    cost = h["cost"].to_numpy(dtype=float)
+    cost = cost[np.isfinite(cost)]
+    if cost.size:  # headroom above the dearest plan for the staggered phase labels
+        span = max(float(cost.max() - cost.min()), 1e-9 + abs(float(cost.max())) * 0.01)
+        top = float(cost.max()) + span * (0.08 + 0.07 * len(phases))
+        fig.update_yaxes(range=[float(cost.min()) - 0.05 * span, top])
     return fig
 
 
