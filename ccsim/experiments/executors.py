@@ -42,6 +42,9 @@ __all__ = [
 #: Seconds to wait for a Dask scheduler to answer (and for its first worker).
 SCHEDULER_TIMEOUT = 5.0
 
+#: Seconds an aborted process pool gets to notice its workers are gone.
+STOP_TIMEOUT_S = 10.0
+
 
 class InlineExecutor(Executor):
     """Runs each task at submit time in this process (``--jobs 1``)."""
@@ -96,6 +99,7 @@ def stop_executor(executor: Executor, *, abort: bool = False) -> None:
         executor.shutdown(wait=True)
         return
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
     try:
         executor.shutdown(wait=False, cancel_futures=True)
     except TypeError:  # an executor without cancel_futures
@@ -103,6 +107,12 @@ def stop_executor(executor: Executor, *, abort: bool = False) -> None:
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
+    if manager is not None:
+        # Let the pool's manager thread see its workers gone and close its wake-up pipe
+        # before the interpreter exits: on Python < 3.12 the exit hook can otherwise
+        # write to that pipe while the thread closes it, and print a traceback
+        # ("Bad file descriptor", CPython gh-125451) after a clean Ctrl-C.
+        manager.join(timeout=STOP_TIMEOUT_S)
 
 
 class ClusterExecutor(Executor):
