@@ -72,7 +72,7 @@ class RandomStreams:
 
     def sampler(self, name: str, draw: object) -> BlockSampler:
         """A :class:`BlockSampler` over stream *name*; *draw(rng, n)* returns n variates."""
-        return BlockSampler(self.get(name), draw)  # type: ignore[arg-type]
+        return BlockSampler(self.get(name), draw)
 
 
 class BlockSampler:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["pareto_mask"]
 
 
-def pareto_mask(cost: Sequence[float], service_level: Sequence[float]) -> np.ndarray:
+def pareto_mask(cost: npt.ArrayLike, service_level: npt.ArrayLike) -> np.ndarray:
     """Which points are Pareto-optimal: no other point is as cheap and serves better.
 
     A point is on the frontier when every cheaper-or-equal point has a lower

@@ -129,14 +129,17 @@ def issue_table(records: RunRecords) -> pd.DataFrame:
     c = records.contacts
     i = issues_of(records)
     codes = np.array([0, 1, 2])
+    channels = pd.Index(records.channels)
     return pd.DataFrame(
         {
             "issue": i.issue,
-            "channel": pd.Categorical.from_codes(c["channel"][i.first], records.channels),
-            "last_channel": pd.Categorical.from_codes(c["channel"][i.last], records.channels),
+            "channel": pd.Categorical.from_codes(c["channel"][i.first], channels),
+            "last_channel": pd.Categorical.from_codes(c["channel"][i.last], channels),
             "created": c["entered"][i.first],
             "contacts": i.contacts,
-            "outcome": pd.Categorical.from_codes(codes[i.outcome], ["open", "resolved", "lost"]),
+            "outcome": pd.Categorical.from_codes(
+                codes[i.outcome], pd.Index(["open", "resolved", "lost"])
+            ),
             "resolved_at": np.where(i.outcome == RESOLVED, i.finish, np.nan),
             "switched": i.switched,
         }

@@ -11,8 +11,8 @@ from ccsim.records import ANSWERED, CAUSES, NEXTS, OUTCOMES, RunRecords
 __all__ = ["contacts_frame"]
 
 
-def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int64), categories=list(names))
+def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(names))
 
 
 def contacts_frame(records: RunRecords) -> pd.DataFrame:

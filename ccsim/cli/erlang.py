@@ -105,7 +105,13 @@ def erlang_c_cmd(rate: float, aht: float, agents: str, within: float) -> None:
         table.add_column(col, justify="right")
     for c in _agent_list(agents):
         m = E.erlang_c_metrics(rate, aht, c, within)
-        table.add_row(str(c), _pct(m.p_wait), _sec(m.asa), _pct(m.service_level), _pct(m.occupancy))
+        table.add_row(
+            str(c),
+            _pct(float(m.p_wait)),
+            _sec(float(m.asa)),
+            _pct(float(m.service_level)),
+            _pct(float(m.occupancy)),
+        )
     out_console.print(table)
 
 
@@ -126,11 +132,11 @@ def erlang_a_cmd(rate: float, aht: float, agents: str, patience: float, within: 
         m = E.erlang_a_metrics(rate, aht, c, patience, within)
         table.add_row(
             str(c),
-            _pct(m.p_wait),
-            _pct(m.p_abandon),
-            _sec(m.asa),
-            _pct(m.service_level),
-            _pct(m.occupancy),
+            _pct(float(m.p_wait)),
+            _pct(float(m.p_abandon)),
+            _sec(float(m.asa)),
+            _pct(float(m.service_level)),
+            _pct(float(m.occupancy)),
         )
     out_console.print(table)
 

@@ -145,7 +145,7 @@ def optimize_cmd(
         )
 
 
-def _print(result, staffing) -> None:  # type: ignore[no-untyped-def]
+def _print(result, staffing) -> None:
     table = Table(title="Optimised agents per interval")
     for col in staffing.columns:
         table.add_column(str(col), justify="left" if col == "interval" else "right")

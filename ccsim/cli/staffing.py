@@ -46,7 +46,7 @@ def staffing(
         out_console.print(_render(first_day, f"{sc.name}: {weekday}"))
 
 
-def _render(frame, title: str) -> Table:  # type: ignore[no-untyped-def]
+def _render(frame, title: str) -> Table:
     pools = list(dict.fromkeys(frame["pool"]))
     table = Table(title=title)
     table.add_column("interval")

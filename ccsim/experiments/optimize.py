@@ -36,10 +36,10 @@ noise; :func:`validate` checks that no interval misses significantly.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 import numpy as np
 import pandas as pd
@@ -253,7 +253,8 @@ def evaluate(
     misses: dict[str, set[int]] = {p: set() for p in plan}
     why = []
     for row in checks[~checks["meets"]].itertuples(index=False):
-        misses.setdefault(_owner(scenario, row.channel), set()).add(int(row.interval))
+        channel, interval = cast(str, row.channel), cast(int, row.interval)  # see _interval_checks
+        misses.setdefault(_owner(scenario, channel), set()).add(int(interval))
         why.append(f"{row.channel} {row.what} in interval {row.interval}")
     why += _deferred_misses(res, sc, plan, misses)
     why += _occupancy_misses(res, sc, plan, targets, misses)
@@ -275,7 +276,7 @@ def _deferred_misses(
             if owner in plan:
                 iv = res.intervals()
                 backlog = iv[iv["channel"] == name].groupby("interval")["queue_end"].mean()
-                misses[owner].add(int(backlog.idxmax()))
+                misses[owner].add(int(cast(SupportsInt, backlog.idxmax())))  # an interval
                 why.append(f"{name} service level (whole run)")
     return why
 
@@ -289,7 +290,8 @@ def _occupancy_misses(
     pi = pi[~pi["warmup"]]
     occ = pi.groupby(["pool", "interval"], observed=True)["occupancy"].mean()
     why = []
-    for (pool, k), value in occ.items():
+    items = cast("Iterable[tuple[tuple[str, int], float]]", occ.items())  # (pool, interval)
+    for (pool, k), value in items:
         if str(pool) in plan and value > targets.max_occupancy:
             misses[str(pool)].add(int(k))
             why.append(f"{pool} occupancy in interval {k}")

@@ -26,7 +26,7 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp_path)`` and move the result to *path* atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

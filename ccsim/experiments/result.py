@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -100,7 +100,7 @@ class SimulationResult:
             "totals": {},
         }
         for row in self.summary().itertuples(index=False):
-            section = out[_SCOPE_KEYS[row.scope]]
+            section = out[_SCOPE_KEYS[cast(str, row.scope)]]  # scope is a str column
             target = section if row.scope in _UNNAMED else section.setdefault(row.name, {})
             target[row.metric] = {"mean": row.mean, "ci95": [row.ci_low, row.ci_high]}
         return out

@@ -32,13 +32,13 @@ from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.core import EmptySchedule, StopSimulation
+from simpy.core import EmptySchedule, SimTime, StopSimulation
 from simpy.events import URGENT, EventPriority
 
 __all__ = ["NORMAL", "Clock"]
 
 #: SimPy's priority of ordinary events (timeouts, re-armed events).
-NORMAL = 1
+NORMAL: EventPriority = simpy.events.NORMAL
 
 
 class Clock(simpy.Environment):
@@ -59,7 +59,7 @@ class Clock(simpy.Environment):
 
     def __init__(self, initial_time: float = 0.0) -> None:
         super().__init__(initial_time)
-        self.heap: list[tuple[float, int, int, Any]] = self._queue
+        self.heap: list[tuple[SimTime, EventPriority, int, Any]] = self._queue
         self.eid = self._eid
         self.push = heappush
         self.lane: list[tuple[float, int, int, Any]] = []

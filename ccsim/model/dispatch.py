@@ -104,7 +104,7 @@ class Dispatcher:
         if not queue.lazy:
             patience = self.contacts.patience[cid]
             if patience < INF:
-                self._schedule(PatienceTimer(self._abandon_callbacks, cid), 1, patience)
+                self._schedule(PatienceTimer(self._abandon_callbacks, cid), NORMAL, patience)
 
     def abandon(self, timer: PatienceTimer) -> None:
         """A patience timer fired: the customer leaves if still waiting."""
@@ -163,7 +163,9 @@ class Dispatcher:
         if pool.track and agent.load == 0:
             self._track(pool, now, -1)
             if pool.rest_ratio:
-                self._schedule(TimedEvent(self._rested_cbs, agent), 1, slot.work * pool.rest_ratio)
+                self._schedule(
+                    TimedEvent(self._rested_cbs, agent), NORMAL, slot.work * pool.rest_ratio
+                )
                 return
         self.find_work(agent, now)
 
@@ -289,7 +291,7 @@ class Dispatcher:
         b["due"].append(due)
         b["start"].append(now)
         b["end"].append(now + duration)
-        self._schedule(TimedEvent(self._return_cbs, agent), 1, duration)
+        self._schedule(TimedEvent(self._return_cbs, agent), NORMAL, duration)
 
     def _break_over(self, event: TimedEvent) -> None:
         agent: Agent = event.payload

@@ -19,12 +19,16 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from ccsim.model.clock import NORMAL
 from ccsim.model.contacts import ContactTable
 from ccsim.records import ABANDONED, IN_SYSTEM
+
+if TYPE_CHECKING:
+    from ccsim.model.clock import Clock
 
 __all__ = ["Agent", "ChannelQueue", "PoolState", "RearmableEvent", "Slot", "TimedEvent"]
 
@@ -39,16 +43,17 @@ class RearmableEvent(simpy.Event):
 
     _ok = True
     _value = None
+    env: Clock
 
-    def __init__(self, env: simpy.Environment, callback: Callable[[Any], None]) -> None:
+    def __init__(self, env: Clock, callback: Callable[[Any], None]) -> None:
         self.env = env
-        self.callbacks = None
+        self.callbacks = None  # type: ignore[assignment]  # SimPy's stub omits None (processed)
         self.cbs = [callback]
 
     def arm(self, delay: float) -> None:
         """Schedule the event to be processed *delay* seconds from now."""
         self.callbacks = self.cbs
-        self.env.schedule(self, 1, delay)
+        self.env.schedule(self, NORMAL, delay)
 
 
 class TimedEvent(simpy.Event):
@@ -65,7 +70,7 @@ class TimedEvent(simpy.Event):
 class Slot(RearmableEvent):
     """One contact an agent can hold; processed when that contact's work ends."""
 
-    def __init__(self, env: simpy.Environment, agent: Agent, callback: Callable[[Any], None]):
+    def __init__(self, env: Clock, agent: Agent, callback: Callable[[Any], None]):
         super().__init__(env, callback)
         self.agent = agent
         self.units = 1

@@ -26,6 +26,7 @@ import numpy as np
 import simpy
 
 from ccsim.distributions import Distribution
+from ccsim.model.clock import NORMAL
 from ccsim.model.contacts import ContactTable
 from ccsim.model.entities import Agent, ChannelQueue, TimedEvent
 from ccsim.profiles import Calendar
@@ -168,7 +169,7 @@ class JourneyEngine:
             c.next[cid] = NEXT_RESOLVED
             return
         c.selfserv[cid] = 2
-        self._schedule(TimedEvent(self._escalate_cbs, cid), 1, spent)
+        self._schedule(TimedEvent(self._escalate_cbs, cid), NORMAL, spent)
 
     def _escalate(self, event: TimedEvent) -> None:
         cid = event.payload
@@ -284,7 +285,9 @@ class JourneyEngine:
             pool,
             agent,
         )
-        self._schedule(TimedEvent(self._followon_cbs, payload), 1, max(0.0, when - self.env.now))
+        self._schedule(
+            TimedEvent(self._followon_cbs, payload), NORMAL, max(0.0, when - self.env.now)
+        )
 
     def _followon(self, event: TimedEvent) -> None:
         channel, issue, attempt, cause, prev_channel, prev_pool, ctx_pool, ctx_agent = event.payload

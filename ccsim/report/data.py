@@ -157,8 +157,8 @@ class ReportData:
         if f is None or f.empty or not {"source", "target", "count"} <= set(f.columns):
             return None
         n = f["replication"].nunique() if "replication" in f.columns else 1
-        mean = f.groupby(["source", "target"], sort=False)["count"].sum() / max(n, 1)
-        mean = mean.reset_index()
+        per_replication = f.groupby(["source", "target"], sort=False)["count"].sum() / max(n, 1)
+        mean = per_replication.reset_index()
         source, target = mean["source"].astype(str), mean["target"].astype(str)
         channels = set(self.intervals["channel"].astype(str))
         if not (source.isin(channels) & target.isin(channels)).any():

@@ -213,9 +213,9 @@ def _target_lines(fig: go.Figure, targets: Targets, channels: list[str], panels:
     """A dashed line per target: in each channel's panel, or one per distinct value."""
     colors = color_map(channels)
     groups: dict[tuple[float, int | None], list[str]] = {}
-    for row, ch in enumerate(channels, start=1):
+    for index, ch in enumerate(channels, start=1):
         if "target" in targets.get(ch, {}):
-            key = (float(targets[ch]["target"]), row if panels else None)
+            key = (float(targets[ch]["target"]), index if panels else None)
             groups.setdefault(key, []).append(ch)
     for (value, row), chans in groups.items():
         parts = [f"{ch} in {fmt_duration(targets[ch].get('within'))}" for ch in chans]

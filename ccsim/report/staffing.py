@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -129,7 +131,8 @@ def occupancy_heatmap(pool_intervals: pd.DataFrame) -> go.Figure:
                 go.Heatmap,
                 {
                     "z": z.to_numpy(float),
-                    "x": [labels.get(k, str(k)) for k in z.columns],
+                    # the columns are the interval numbers (the stubs say str)
+                    "x": [labels.get(k, str(k)) for k in cast("pd.Index[int]", z.columns)],
                     "y": list(z.index),
                     "zmin": OCCUPANCY_RANGE[0],
                     "zmax": OCCUPANCY_RANGE[1],

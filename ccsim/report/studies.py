@@ -332,8 +332,8 @@ def journey_sankey(flows: pd.DataFrame) -> go.Figure:
         channel), on the right the next contact's channel (``→ voice``) or the
         outcome; acyclic flows are drawn as they are.
     """
-    agg = flows.groupby(["source", "target"], sort=False, observed=True)["count"].sum()
-    agg = agg[agg > 0].reset_index()
+    total = flows.groupby(["source", "target"], sort=False, observed=True)["count"].sum()
+    agg = total[total > 0].reset_index()
     sources = agg["source"].astype(str).tolist()
     targets = agg["target"].astype(str).tolist()
     names = list(dict.fromkeys([*sources, *targets]))

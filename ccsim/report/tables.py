@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -74,7 +75,8 @@ Estimate = tuple[float, float, float]  # mean, ci_low, ci_high
 
 def _lookup(summary: pd.DataFrame) -> dict[tuple[str, str, str], Estimate]:
     return {
-        (str(r.scope), str(r.name), str(r.metric)): (r.mean, r.ci_low, r.ci_high)
+        # the summary's mean and CI columns are float
+        (str(r.scope), str(r.name), str(r.metric)): cast(Estimate, (r.mean, r.ci_low, r.ci_high))
         for r in summary.itertuples(index=False)
     }
 
@@ -215,12 +217,12 @@ def cost_figure(summary: pd.DataFrame, currency: str = "") -> go.Figure:
     pools = list(dict.fromkeys(summary.loc[summary["scope"] == "pool", "name"].astype(str)))
     parts: dict[str, list[float]] = {"busy": [], "idle": [], "off": []}
     for pool in pools:
-        cost = values.get(("pool", pool, "cost"), (math.nan,) * 3)[0]
+        pool_cost = values.get(("pool", pool, "cost"), (math.nan,) * 3)[0]
         paid, avail, busy = (
             values.get(("pool", pool, m), (math.nan,) * 3)[0]
             for m in ("agent_hours", "available_hours", "busy_hours")
         )
-        per_hour = cost / paid if paid and paid > 0 else math.nan
+        per_hour = pool_cost / paid if paid and paid > 0 else math.nan
         parts["busy"].append(per_hour * busy)
         parts["idle"].append(per_hour * max(avail - busy, 0.0))
         parts["off"].append(per_hour * max(paid - avail, 0.0))

@@ -99,7 +99,7 @@ def fmt_number(value: float | None, digits: int = 0) -> str:
 
 def fmt_pct(value: float | None, digits: int = 1) -> str:
     """A share [0-1] as ``71.4%``."""
-    return "–" if _missing(value) else f"{100 * value:.{digits}f}%"
+    return "–" if value is None or _missing(value) else f"{100 * value:.{digits}f}%"
 
 
 def fmt_duration(seconds: float | None) -> str:

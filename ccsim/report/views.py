@@ -83,7 +83,9 @@ def nums(values: Sequence[float] | pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=float)
 
 
-def pairs(low: Sequence[float], high: Sequence[float]) -> np.ndarray:
+def pairs(
+    low: Sequence[float] | pd.Series | np.ndarray, high: Sequence[float] | pd.Series | np.ndarray
+) -> np.ndarray:
     """Per point ``[low, high]`` (for ``customdata``)."""
     return np.column_stack([nums(low), nums(high)])
 

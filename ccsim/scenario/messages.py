@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,7 +189,7 @@ def _noun(kind: str) -> str:
     return _TYPE_NOUNS.get(kind.split("_")[0], kind.replace("_", " "))
 
 
-def _message(model: type[BaseModel], err: dict[str, Any], place: _Place, data: Any) -> str:
+def _message(model: type[BaseModel], err: Mapping[str, Any], place: _Place, data: Any) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     loc = place.loc
@@ -217,7 +218,7 @@ def _message(model: type[BaseModel], err: dict[str, Any], place: _Place, data: A
     return msg
 
 
-def _expand(err: dict[str, Any]) -> list[tuple[Loc, dict[str, Any]]]:
+def _expand(err: Mapping[str, Any]) -> list[tuple[Loc, Mapping[str, Any]]]:
     ctx = err.get("ctx") or {}
     exc = ctx.get("error")
     if isinstance(exc, CrossFieldError):
@@ -229,7 +230,9 @@ def _is_shape_error(kind: str) -> bool:
     return kind.endswith(("_type", "_types", "_parsing")) or kind in ("model_type", "dict_type")
 
 
-def _choose(group: list[tuple[_Place, dict[str, Any]]]) -> list[tuple[_Place, dict[str, Any]]]:
+def _choose(
+    group: list[tuple[_Place, Mapping[str, Any]]],
+) -> list[tuple[_Place, Mapping[str, Any]]]:
     """Of the errors of one field from several union branches, keep the one the user meant."""
     if len(group) == 1:
         return group
@@ -243,8 +246,8 @@ def _choose(group: list[tuple[_Place, dict[str, Any]]]) -> list[tuple[_Place, di
 
 
 def _drop_echoes(
-    items: list[tuple[_Place, dict[str, Any]]],
-) -> list[tuple[_Place, dict[str, Any]]]:
+    items: list[tuple[_Place, Mapping[str, Any]]],
+) -> list[tuple[_Place, Mapping[str, Any]]]:
     """A mistyped key also makes the intended field "missing": report the typo only."""
     typos = {
         (g[0].loc[:-1], hint)
@@ -263,9 +266,9 @@ def to_error_items(
     model: type[BaseModel], exc: ValidationError, source: Located
 ) -> list[ErrorItem]:
     """Convert *exc* into :class:`ErrorItem` objects located in *source*."""
-    by_field: dict[Loc, list[tuple[_Place, dict[str, Any]]]] = {}
-    for err in exc.errors(include_url=False):
-        for raw_loc, e in _expand(err):
+    by_field: dict[Loc, list[tuple[_Place, Mapping[str, Any]]]] = {}
+    for detail in exc.errors(include_url=False):
+        for raw_loc, e in _expand(detail):
             place = _walk(model, raw_loc, source.data)
             by_field.setdefault(place.loc, []).append((place, e))
     chosen = [item for group in by_field.values() for item in _choose(group)]

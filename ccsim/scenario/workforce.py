@@ -27,8 +27,10 @@ from ccsim.units import ClockTime, PositiveDuration, format_clock
 
 __all__ = ["DAY_NAMES", "Break", "DayName", "Pool", "Shift", "check_pool", "day_index"]
 
+_Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
 #: Day names accepted in ``days:`` lists, Monday first.
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES: tuple[_Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _LONG = {
     "monday": "mon",
     "tuesday": "tue",
@@ -40,7 +42,7 @@ _LONG = {
 }
 
 DayName = Annotated[
-    Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    _Day,
     WithJsonSchema(
         {
             "enum": [*DAY_NAMES, *_LONG],
@@ -119,11 +121,11 @@ class Shift(Frozen):
                     )
                 )
         windows = sorted((b.earliest, b.latest, i) for i, b in enumerate(self.breaks))
-        for (_, end_a, a), (start_b, _, b) in itertools.pairwise(windows):
+        for (_, end_a, a), (start_b, _, i) in itertools.pairwise(windows):
             if start_b < end_a:
                 problems.append(
                     (
-                        ("breaks", b),
+                        ("breaks", i),
                         f"its window overlaps that of break {a}: an agent could "
                         "be due for both at once",
                     )
@@ -249,7 +251,7 @@ class Pool(Frozen):
             return out
         agents = self.agents
         if isinstance(agents, dict):
-            agents = agents.get(DAY_NAMES[weekday], 0)  # type: ignore[assignment]
+            agents = agents.get(DAY_NAMES[weekday], 0)
         if isinstance(agents, int):
             return np.full(k, agents, dtype=float)
         return np.asarray(agents, dtype=float)

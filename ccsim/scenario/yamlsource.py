@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -93,7 +93,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> ErrorItem:
     """
     problem, context = exc.problem_mark, exc.context_mark
     text = " ".join(p for p in (exc.context, exc.problem) if p)
-    starts_earlier = bool(exc.context) and ("flow" in exc.context or "scanning" in exc.context)
+    starts_earlier = bool(exc.context and ("flow" in exc.context or "scanning" in exc.context))
     mark = (context if starts_earlier else problem) or problem or context
     other = problem if mark is context else context
     if other is not None and mark is not None and other.line != mark.line:
@@ -132,9 +132,11 @@ def read_yaml(path: Path, text: str | None = None) -> Located:
                 ErrorItem("the file is empty; a scenario is a YAML mapping", file=name, line=1)
             )
         if not isinstance(node, yaml.MappingNode):
+            # The composer makes only scalar, sequence and mapping nodes; the stub says Node.
+            kind = cast("yaml.ScalarNode | yaml.SequenceNode", node).id
             raise ScenarioError(
                 ErrorItem(
-                    f"a scenario must be a YAML mapping (key: value lines), got a {node.id}",
+                    f"a scenario must be a YAML mapping (key: value lines), got a {kind}",
                     file=name,
                     line=node.start_mark.line + 1,
                     column=node.start_mark.column + 1,
