@@ -21,7 +21,7 @@ relative error is below about ``5e-16 * max(1, |ln B|)`` (a few ulp, growing onl
 the exponent of very small results) for ``c`` in the thousands. Erlang A is computed
 from the birth-death chain in log space (no overflow at ``c >= 1000``), truncated where
 the neglected mass is below ``e**-40`` (about ``4e-18``) of the largest state of the
-chain and of its queue part; its service level is accurate to about ``1e-15`` absolute.
+chain and of its queue part; its service level is accurate to about ``1e-13`` absolute.
 """
 
 from __future__ import annotations
@@ -615,8 +615,12 @@ def erlang_a_metrics(
     ``pi_c c mu exp((lambda/theta)(1 - exp(-theta v)) - c mu v)``, integrated against
     the survival ``exp(-theta v)`` of the tagged customer's patience; it is evaluated
     as ``P(answered after waiting) - P(answered after waiting > t)``, both sums over the
-    chain, so the service level is accurate to about ``1e-15`` absolute (not relative
-    when it is itself tiny). The other metrics are accurate to about ``1e-13`` relative.
+    chain. The second carries exponents of size ``(lambda - c mu) t`` and ``theta t n``
+    (``n`` queue states), whose rounding (``eps`` times their size) makes the service
+    level accurate to about ``1e-13`` absolute, not relative when it is itself tiny
+    (the largest error seen over 4,000 random cases with up to 40 agents, loads up to
+    3 and ``t`` up to 10 minutes: ``2e-14``). The other metrics are accurate to about
+    ``1e-13`` relative.
 
     References
     ----------

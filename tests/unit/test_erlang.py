@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import sparse, special
 from scipy.sparse.linalg import expm_multiply
@@ -319,12 +319,13 @@ def assert_erlang_a_identities(m: ErlangAMetrics, c: int) -> None:
     split = (1 - m.p_abandon) * m.asa + m.p_abandon * m.mean_wait_abandoned
     assert m.mean_wait == pytest.approx(split, rel=1e-10, abs=1e-14)
     assert m.occupancy == pytest.approx(m.load * (1 - m.p_abandon) / c, rel=1e-11)
-    assert 0 <= m.service_level <= m.p_answered + 1e-15
+    assert 0 <= m.service_level <= m.p_answered + 1e-13  # the SL's accuracy
     assert 0 <= m.service_level_answered <= 1
     assert 0 <= m.p_wait <= 1 and 0 <= m.occupancy <= 1
 
 
 @settings(max_examples=40, deadline=None)
+@example(c=36, load_ratio=2.0, aht=31.0, patience=1085.5, within=60.0)  # SL ~ 0 as noise
 @given(
     c=st.integers(1, 40),
     load_ratio=st.floats(0.05, 3.0),
@@ -338,8 +339,9 @@ def test_erlang_a_identities_property(
     rate = load_ratio * c * 3600 / aht
     m = erlang_a_metrics(rate, aht, c, patience, [0.0, within, 2 * within + 1, math.inf])
     sl = np.asarray(m.service_level)
-    assert np.all(np.diff(sl) >= -1e-14)  # non-decreasing (SL is accurate to ~1e-15 absolute)
-    assert sl[0] == pytest.approx(1 - np.asarray(m.p_wait)[0], abs=1e-14)  # answered at once
+    # non-decreasing, up to the documented accuracy of the service level (1e-13 absolute)
+    assert np.all(np.diff(sl) >= -1e-13)
+    assert sl[0] == pytest.approx(1 - np.asarray(m.p_wait)[0], abs=1e-13)  # answered at once
     assert sl[-1] == pytest.approx(np.asarray(m.p_answered)[-1], abs=1e-12)  # all answered
     assert_erlang_a_identities(erlang_a_metrics(rate, aht, c, patience, within), c)
 
