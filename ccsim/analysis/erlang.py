@@ -620,8 +620,7 @@ def erlang_a_metrics(
     level accurate to about ``1e-13`` absolute, not relative when it is itself tiny
     (over 4,000 random cases with up to 40 agents, loads up to 3 and ``t`` up to 10
     minutes, the service level never fell by more than ``2e-14`` as ``t`` grew). The
-    other metrics are accurate to about
-    ``1e-13`` relative.
+    other metrics are accurate to about ``1e-13`` relative.
 
     References
     ----------
