@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
+
+# Property tests explore new random inputs on every run on a developer's machine,
+# where a failure is something to look into (pin it with @example). CI must be
+# reproducible from the commit alone: .ci/run sets HYPOTHESIS_PROFILE=ci, which draws
+# the same inputs every time.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def tiny(**overrides: object) -> dict:
