@@ -11,9 +11,6 @@ one ``ccsim validate`` over all of them (it reports every file); ``--set`` and
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ccsim.scenario.workforce import Pool
+from tests.e2e.cli import assert_user_error, ccsim
 
 VALID = """\
 name: small
@@ -40,28 +38,6 @@ pools:
 """
 
 POOL_FIELDS = "allowed: " + ", ".join(Pool.model_fields)  # the message lists them all
-
-
-def ccsim(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CCSIM_DEBUG"}
-    env.update(NO_COLOR="1", TERM="dumb", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "ccsim", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def assert_user_error(proc: subprocess.CompletedProcess[str]) -> None:
-    """Exit code 1 (not 3, an internal error) and no traceback anywhere."""
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 1, output
-    assert "Traceback" not in output
-    assert "internal error" not in output
 
 
 def error_line(stderr: str, where: str) -> str:

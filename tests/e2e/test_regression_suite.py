@@ -24,29 +24,10 @@ from ccsim.experiments.margins import MarginPolicy
 from ccsim.experiments.regression import check_scenario, compare_kpis, run_baseline
 from ccsim.experiments.software import software_versions
 from tests.conftest import ROOT
+from tests.e2e.cli import assert_user_error, ccsim
 
 SUITE = ROOT / "scenarios" / "regression"
 VOICE = SUITE / "voice_day.yaml"
-
-
-def ccsim(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CCSIM_DEBUG"}
-    env.update(NO_COLOR="1", TERM="dumb", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "ccsim", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
-def assert_user_error(proc: subprocess.CompletedProcess[str]) -> None:
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 1, output
-    assert "Traceback" not in output and "internal error" not in output
 
 
 # --- ccsim's own regression suite ------------------------------------------------------------
